@@ -1,0 +1,51 @@
+"""Application factory: configuration, extensions, blueprints, CLI and error pages. Nothing else."""
+
+import logging
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from directory import cli, config, web
+from directory.db import make_engine, session_scope, upgrade_database
+from directory.indexing import ensure_index
+from directory.services import directory_is_empty, load_package
+from search import SearchEngine
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.root_path + "/templates"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    engine = make_engine(app.config["DATABASE_URL"])
+    search_engine = SearchEngine(app.config["SEARCH_INDEX_DIR"], app.config["SYNONYMS_FILE"])
+    app.extensions["database"] = engine
+    app.extensions["search"] = search_engine
+
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        if app.config["LOAD_SAMPLE_DATA"] and directory_is_empty(session):
+            load_package(session, search_engine, app.config["SAMPLE_DATA_DIR"])
+        ensure_index(session, search_engine)
+
+    web.init_app(app)
+    cli.init_app(app)
+    logging.getLogger("werkzeug").addFilter(web.RequestLineScrubber())
+    return app

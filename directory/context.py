@@ -1,0 +1,23 @@
+"""What a view needs from the application: the request's database session and the search engine."""
+
+from flask import current_app, g
+from sqlmodel import Session
+
+from search import SearchEngine
+
+
+def get_session() -> Session:
+    """One session per request, closed when the request ends."""
+    if "db_session" not in g:
+        g.db_session = Session(current_app.extensions["database"], expire_on_commit=False)
+    return g.db_session
+
+
+def get_search() -> SearchEngine:
+    return current_app.extensions["search"]
+
+
+def close_session(_error=None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,323 @@
+"""SQLModel tables aligned with Open Referral HSDS 3, plus the domain fields no standard has.
+
+Table and column names follow HSDS so that a data package maps onto them one to one.
+The service carries our own typed columns (immigration status, NRPF, safe-contact facts…),
+each with the date it was last checked: a flag without a date is not a promise.
+"""
+
+import uuid
+from datetime import date, datetime, timezone
+from enum import Enum
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+
+class Answer(str, Enum):
+    """A checked fact about a service: unknown is never shown or filtered as yes."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+class ImmigrationStatus(str, Enum):
+    OPEN_TO_ALL = "open_to_all"
+    RESTRICTIONS = "restrictions"
+    UNKNOWN = "unknown"
+
+
+class ServiceStatus(str, Enum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    DEFUNCT = "defunct"
+    TEMPORARILY_CLOSED = "temporarily closed"
+
+
+class LocationType(str, Enum):
+    PHYSICAL = "physical"
+    POSTAL = "postal"
+    VIRTUAL = "virtual"
+
+
+def _enum_column(enum_class: type[Enum], default: Enum) -> sa.Column:
+    """Store an enum by its value (HSDS spells `temporarily closed` with a space) as portable text."""
+    return sa.Column(
+        sa.Enum(
+            enum_class,
+            values_callable=lambda members: [member.value for member in members],
+            native_enum=False,
+            validate_strings=True,
+            length=32,
+        ),
+        nullable=False,
+        default=default,
+    )
+
+
+def _enum_field(enum_class: type[Enum], default: Enum):
+    return Field(default=default, sa_column=_enum_column(enum_class, default))
+
+
+def _answer_field():
+    return _enum_field(Answer, Answer.UNKNOWN)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Organization(SQLModel, table=True):
+    __tablename__ = "organization"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=255)
+    alternate_name: str | None = None
+    description: str
+    email: str | None = None
+    website: str | None = None
+    legal_status: str | None = None
+
+    services: list["Service"] = Relationship(back_populates="organization")
+
+
+class Service(SQLModel, table=True):
+    __tablename__ = "service"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    organization_id: uuid.UUID = Field(foreign_key="organization.id", index=True)
+    name: str = Field(max_length=255)
+    alternate_name: str | None = None
+    description: str | None = None
+    url: str | None = None
+    email: str | None = None
+    status: ServiceStatus = _enum_field(ServiceStatus, ServiceStatus.ACTIVE)
+    interpretation_services: str | None = None
+    application_process: str | None = None
+    fees_description: str | None = None
+    eligibility_description: str | None = None
+    minimum_age: int | None = None
+    maximum_age: int | None = None
+    alert: str | None = None
+    last_modified: datetime = Field(default_factory=utc_now)
+
+    # Our own access conditions, each with the date it was last checked.
+    immigration_status: ImmigrationStatus = _enum_field(ImmigrationStatus, ImmigrationStatus.UNKNOWN)
+    immigration_status_note: str | None = None
+    immigration_status_checked_on: date | None = None
+    nrpf_support: Answer = _answer_field()
+    nrpf_support_checked_on: date | None = None
+    no_id_needed: Answer = _answer_field()
+    no_id_needed_checked_on: date | None = None
+    interpreters: Answer = _answer_field()
+    interpreters_checked_on: date | None = None
+    data_sharing_stance: str | None = None
+    data_sharing_stance_checked_on: date | None = None
+    self_referral: Answer = _answer_field()
+    self_referral_checked_on: date | None = None
+    professional_referral: Answer = _answer_field()
+    professional_referral_checked_on: date | None = None
+    police_referral: Answer = _answer_field()
+    police_referral_checked_on: date | None = None
+    victim_hub_referral: Answer = _answer_field()
+    victim_hub_referral_checked_on: date | None = None
+    police_independent: Answer = _answer_field()
+    police_independent_checked_on: date | None = None
+    anonymous_contact: Answer = _answer_field()
+    anonymous_contact_checked_on: date | None = None
+    withheld_number_calls: Answer = _answer_field()
+    withheld_number_calls_checked_on: date | None = None
+    leaves_voicemail: Answer = _answer_field()
+    leaves_voicemail_checked_on: date | None = None
+    sends_texts: Answer = _answer_field()
+    sends_texts_checked_on: date | None = None
+    sends_letters: Answer = _answer_field()
+    sends_letters_checked_on: date | None = None
+    free: Answer = _answer_field()
+    free_checked_on: date | None = None
+    accessibility: str | None = None
+    confidential_location: bool = False
+    commissioned_by_pcc: bool = False
+    national_helpline: bool = False
+    last_verified_on: date | None = None
+    last_verified_by: str | None = None
+
+    organization: Organization = Relationship(back_populates="services")
+    phones: list["Phone"] = Relationship(back_populates="service")
+    contacts: list["Contact"] = Relationship(back_populates="service")
+    schedules: list["Schedule"] = Relationship(back_populates="service")
+    service_areas: list["ServiceArea"] = Relationship(back_populates="service")
+    languages: list["Language"] = Relationship(back_populates="service")
+    service_at_locations: list["ServiceAtLocation"] = Relationship(back_populates="service")
+    attributes: list["Attribute"] = Relationship(
+        sa_relationship_kwargs={
+            "primaryjoin": "and_(Service.id == foreign(Attribute.link_id), Attribute.link_entity == 'service')",
+            "viewonly": True,
+        }
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == ServiceStatus.ACTIVE
+
+
+class Location(SQLModel, table=True):
+    __tablename__ = "location"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    location_type: LocationType = _enum_field(LocationType, LocationType.PHYSICAL)
+    organization_id: uuid.UUID | None = Field(default=None, foreign_key="organization.id", index=True)
+    name: str | None = None
+    description: str | None = None
+    transportation: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+    addresses: list["Address"] = Relationship(back_populates="location")
+    accessibility: list["Accessibility"] = Relationship(back_populates="location")
+
+
+class Address(SQLModel, table=True):
+    __tablename__ = "address"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    location_id: uuid.UUID = Field(foreign_key="location.id", index=True)
+    address_1: str
+    address_2: str | None = None
+    city: str
+    region: str | None = None
+    state_province: str
+    postal_code: str
+    country: str = "GB"
+    address_type: LocationType = _enum_field(LocationType, LocationType.PHYSICAL)
+
+    location: Location = Relationship(back_populates="addresses")
+
+
+class ServiceAtLocation(SQLModel, table=True):
+    __tablename__ = "service_at_location"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    service_id: uuid.UUID = Field(foreign_key="service.id", index=True)
+    location_id: uuid.UUID = Field(foreign_key="location.id", index=True)
+    description: str | None = None
+
+    service: Service = Relationship(back_populates="service_at_locations")
+    location: Location = Relationship()
+
+
+class Phone(SQLModel, table=True):
+    __tablename__ = "phone"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    service_id: uuid.UUID | None = Field(default=None, foreign_key="service.id", index=True)
+    location_id: uuid.UUID | None = Field(default=None, foreign_key="location.id")
+    number: str
+    extension: int | None = None
+    type: str | None = None
+    description: str | None = None
+
+    service: Service | None = Relationship(back_populates="phones")
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    service_id: uuid.UUID | None = Field(default=None, foreign_key="service.id", index=True)
+    name: str | None = None
+    title: str | None = None
+    department: str | None = None
+    email: str | None = None
+
+    service: Service | None = Relationship(back_populates="contacts")
+
+
+class Schedule(SQLModel, table=True):
+    __tablename__ = "schedule"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    service_id: uuid.UUID | None = Field(default=None, foreign_key="service.id", index=True)
+    freq: str | None = None
+    byday: str | None = None
+    opens_at: str | None = None
+    closes_at: str | None = None
+    description: str | None = None
+
+    service: Service | None = Relationship(back_populates="schedules")
+
+
+class ServiceArea(SQLModel, table=True):
+    __tablename__ = "service_area"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    service_id: uuid.UUID | None = Field(default=None, foreign_key="service.id", index=True)
+    name: str | None = None
+    description: str | None = None
+    extent_type: str | None = None
+    uri: str | None = None
+
+    service: Service | None = Relationship(back_populates="service_areas")
+
+
+class Language(SQLModel, table=True):
+    __tablename__ = "language"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    service_id: uuid.UUID | None = Field(default=None, foreign_key="service.id", index=True)
+    location_id: uuid.UUID | None = Field(default=None, foreign_key="location.id")
+    name: str | None = None
+    code: str | None = None
+    note: str | None = None
+
+    service: Service | None = Relationship(back_populates="languages")
+
+
+class Accessibility(SQLModel, table=True):
+    __tablename__ = "accessibility"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    location_id: uuid.UUID | None = Field(default=None, foreign_key="location.id", index=True)
+    description: str | None = None
+    details: str | None = None
+
+    location: Location | None = Relationship(back_populates="accessibility")
+
+
+class Taxonomy(SQLModel, table=True):
+    __tablename__ = "taxonomy"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str
+    description: str
+    uri: str | None = None
+    version: str | None = None
+
+
+class TaxonomyTerm(SQLModel, table=True):
+    __tablename__ = "taxonomy_term"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    code: str | None = Field(default=None, index=True)
+    name: str
+    description: str
+    parent_id: uuid.UUID | None = Field(default=None, foreign_key="taxonomy_term.id")
+    taxonomy: str | None = None
+    taxonomy_id: uuid.UUID | None = Field(default=None, foreign_key="taxonomy.id", index=True)
+    language: str | None = None
+
+
+class Attribute(SQLModel, table=True):
+    """Links a taxonomy term to any object (HSDS's polymorphic link_id + link_entity)."""
+
+    __tablename__ = "attribute"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    link_id: uuid.UUID = Field(index=True)
+    taxonomy_term_id: uuid.UUID = Field(foreign_key="taxonomy_term.id", index=True)
+    link_type: str | None = None
+    link_entity: str
+    value: str | None = None
+    label: str | None = None
+
+    taxonomy_term: TaxonomyTerm = Relationship()

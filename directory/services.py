@@ -1,0 +1,119 @@
+"""Domain operations on the directory, as plain functions taking a session.
+
+Every write goes through here: it commits, then tells the search index.
+"""
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session, selectinload
+from sqlmodel import func, select
+
+from search import SearchEngine
+
+from .hsds import ImportReport, import_package
+from .indexing import rebuild_index
+from .models import (
+    Attribute,
+    Language,
+    Location,
+    Service,
+    ServiceAtLocation,
+    ServiceStatus,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+NEEDS_TAXONOMY = "Safe Space Sussex needs"
+AUDIENCE_TAXONOMY = "Safe Space Sussex audience"
+DELIVERY_TAXONOMY = "Safe Space Sussex delivery"
+
+_SERVICE_PAGE_LOADS = (
+    selectinload(Service.organization),
+    selectinload(Service.phones),
+    selectinload(Service.contacts),
+    selectinload(Service.schedules),
+    selectinload(Service.service_areas),
+    selectinload(Service.languages),
+    selectinload(Service.attributes).selectinload(Attribute.taxonomy_term),
+    selectinload(Service.service_at_locations)
+    .selectinload(ServiceAtLocation.location)
+    .selectinload(Location.addresses),
+    selectinload(Service.service_at_locations)
+    .selectinload(ServiceAtLocation.location)
+    .selectinload(Location.accessibility),
+)
+
+
+def parse_service_id(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def public_service(session: Session, service_id: uuid.UUID) -> Service | None:
+    """An active service with everything its page shows, or None (unknown or not public)."""
+    service = session.exec(
+        select(Service).where(Service.id == service_id).options(*_SERVICE_PAGE_LOADS)
+    ).first()
+    return service if service is not None and service.is_public else None
+
+
+def public_services_in_order(session: Session, service_ids: list[str]) -> list[Service]:
+    """Active services for a page of search hits, in the order the search ranked them."""
+    ids = [uuid.UUID(value) for value in service_ids]
+    found = session.exec(
+        select(Service)
+        .where(Service.id.in_(ids), Service.status == ServiceStatus.ACTIVE)
+        .options(*_SERVICE_PAGE_LOADS)
+    ).all()
+    by_id = {service.id: service for service in found}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+@dataclass(frozen=True)
+class TermChoice:
+    code: str
+    name: str
+    description: str = ""
+
+
+def terms_in(session: Session, taxonomy_name: str) -> list[TermChoice]:
+    """The terms of one of our taxonomies, in a stable order, for browsing and filters."""
+    rows = session.exec(
+        select(TaxonomyTerm)
+        .join(Taxonomy, TaxonomyTerm.taxonomy_id == Taxonomy.id)
+        .where(Taxonomy.name == taxonomy_name, TaxonomyTerm.code.is_not(None))
+        .order_by(TaxonomyTerm.name)
+    ).all()
+    return [TermChoice(term.code, term.name, term.description) for term in rows]
+
+
+def spoken_languages(session: Session) -> list[TermChoice]:
+    """Languages that at least one public service offers, by name."""
+    rows = session.exec(
+        select(Language.code, func.min(Language.name))
+        .join(Service, Language.service_id == Service.id)
+        .where(Service.status == ServiceStatus.ACTIVE, Language.code.is_not(None))
+        .group_by(Language.code)
+        .order_by(func.min(Language.name))
+    ).all()
+    return [TermChoice(code, name or code) for code, name in rows]
+
+
+def directory_is_empty(session: Session) -> bool:
+    return session.exec(select(func.count(Service.id))).one() == 0
+
+
+def load_package(session: Session, engine: SearchEngine, source: str | Path) -> ImportReport:
+    """Import a data package (all or nothing), commit, then rebuild the index from the database."""
+    try:
+        report = import_package(session, source)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    rebuild_index(session, engine)
+    return report

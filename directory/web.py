@@ -1,0 +1,83 @@
+"""The web layer's shared plumbing: a database session per request, safety headers, error pages."""
+
+import logging
+import re
+import secrets
+
+from flask import Flask, g, render_template, request
+
+from .context import close_session
+from .display import register_template_helpers
+from .public import public
+
+
+def _content_security_policy(nonce: str) -> str:
+    """Nothing from any other host: no CDNs, fonts, analytics or map tiles."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ]
+    )
+
+
+def _safety_headers(response):
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), interest-cohort=()"
+    response.headers["Content-Security-Policy"] = _content_security_policy(g.get("csp_nonce", ""))
+    if not request.path.startswith("/static/"):
+        # A shared or seized device should not be able to replay what someone looked at.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _make_nonce() -> None:
+    g.csp_nonce = secrets.token_urlsafe(16)
+
+
+def _not_found(_error):
+    return render_template("errors/404.html"), 404
+
+
+def _server_error(_error):
+    return render_template("errors/500.html"), 500
+
+
+class RequestLineScrubber(logging.Filter):
+    """Drops the client address and query string from request log lines.
+
+    Search words and places travel in the query string; together with an address they
+    would say who looked for what.
+    """
+
+    _address = re.compile(r"^\S+ - - ")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(record.msg, str) and isinstance(args, tuple) and args and isinstance(args[0], str):
+            method, _, rest = args[0].partition(" ")
+            target, _, version = rest.rpartition(" ")
+            record.args = (f"{method} {target.split('?', 1)[0]} {version}", *args[1:])
+            record.msg = self._address.sub("- - - ", record.msg)
+        return True
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_make_nonce)
+    app.after_request(_safety_headers)
+    app.teardown_appcontext(close_session)
+    app.register_error_handler(404, _not_found)
+    app.register_error_handler(500, _server_error)
+    app.context_processor(lambda: {"cspNonce": g.get("csp_nonce", "")})
+    register_template_helpers(app)
+    app.register_blueprint(public)

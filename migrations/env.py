@@ -1,0 +1,18 @@
+"""Alembic environment: runs migrations on the engine the app (or CLI) hands over."""
+
+from alembic import context
+
+from directory import models  # noqa: F401  (registers the tables on the metadata)
+from sqlmodel import SQLModel
+
+target_metadata = SQLModel.metadata
+engine = context.config.attributes["engine"]
+
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,198 @@
+"""The Whoosh index: a derived cache of the database, built aside and swapped in.
+
+Layout under the index root:
+    CURRENT          JSON naming the live generation and the schema version it was built with
+    gen-<stamp>/     one complete Whoosh index per generation
+
+A rebuild writes a new generation, then replaces CURRENT atomically, so a crash mid-rebuild
+leaves the previous generation answering. Readers never wait for writers (Whoosh segments
+are immutable), and a searcher is reopened, never `refresh()`ed: Whoosh forks have a
+segment-merge duplication bug in `Searcher.refresh()`, and 2.7.4 is pinned for that reason.
+"""
+
+import json
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.query import Every
+from whoosh.support.charset import accent_map
+
+# Bump when the schema or the document shape changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 3
+
+WRITER_TIMEOUT_SECONDS = 10.0
+
+_words = RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
+STEMMED = _words | StopFilter() | StemFilter()
+# Unstemmed words, for typo tolerance: a fuzzy match against stems would need a larger edit distance.
+PLAIN = _words | StopFilter()
+
+FLAG_NAMES = (
+    "open_to_all",
+    "nrpf_support",
+    "interpreters",
+    "self_referral",
+    "free",
+    "no_id_needed",
+    "police_independent",
+    "national_helpline",
+)
+
+
+def build_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        name=TEXT(analyzer=STEMMED, field_boost=4.0),
+        name_exact=ID(),
+        alternate_name=TEXT(analyzer=STEMMED, field_boost=3.0),
+        organization=TEXT(analyzer=STEMMED, field_boost=2.0),
+        needs_text=TEXT(analyzer=STEMMED, field_boost=3.0),
+        description=TEXT(analyzer=STEMMED),
+        details=TEXT(analyzer=STEMMED, field_boost=0.5),
+        spelling=TEXT(analyzer=PLAIN, phrase=False),
+        needs=KEYWORD(commas=True, lowercase=True),
+        audience=KEYWORD(commas=True, lowercase=True),
+        delivery=KEYWORD(commas=True, lowercase=True),
+        languages=KEYWORD(commas=True, lowercase=True),
+        flags=KEYWORD(commas=True),
+        areas=KEYWORD(commas=True),
+        name_sort=ID(sortable=True),
+        modified=NUMERIC(numtype=int, bits=64, sortable=True, stored=True),  # epoch milliseconds
+        latitude=STORED(),
+        longitude=STORED(),
+    )
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Enough to tell whether the index still matches the database, cheaply."""
+
+    count: int
+    last_modified_ms: int
+
+    def matches(self, other: "Fingerprint") -> bool:
+        return self == other
+
+
+class SearchIndex:
+    """One index root on disk; safe to share between threads of one process."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+        self._lock = threading.Lock()
+        self._searcher = None
+        self._searcher_generation = None
+
+    # -- generations -------------------------------------------------------------------------
+
+    @property
+    def _current_file(self) -> Path:
+        return self.root / "CURRENT"
+
+    def _read_current(self) -> dict | None:
+        try:
+            return json.loads(self._current_file.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+
+    def is_usable(self) -> bool:
+        """True when a complete index of this schema version is in place."""
+        current = self._read_current()
+        if not current or current.get("schema_version") != SCHEMA_VERSION:
+            return False
+        return whoosh_index.exists_in(self.root / current["generation"])
+
+    def _open(self):
+        current = self._read_current()
+        if not current or current.get("schema_version") != SCHEMA_VERSION:
+            raise IndexMissing(f"No search index of version {SCHEMA_VERSION} under {self.root}")
+        return current["generation"], whoosh_index.open_dir(self.root / current["generation"])
+
+    def rebuild(self, documents: Iterable[dict]) -> int:
+        """Build a whole new generation from `documents`, then swap it in. Returns the count."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        generation = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        path = self.root / generation
+        path.mkdir()
+        ix = whoosh_index.create_in(path, build_schema())
+        count = 0
+        writer = ix.writer(limitmb=128)
+        try:
+            for document in documents:
+                writer.add_document(**document)
+                count += 1
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        temporary = self.root / f"CURRENT.{uuid.uuid4().hex}"
+        temporary.write_text(json.dumps({"generation": generation, "schema_version": SCHEMA_VERSION}))
+        os.replace(temporary, self._current_file)
+        self._remove_old_generations(keep={generation})
+        return count
+
+    def _remove_old_generations(self, keep: set[str]) -> None:
+        """Keep the live generation and the one before it (a searcher elsewhere may still read it)."""
+        generations = sorted(p for p in self.root.glob("gen-*") if p.is_dir())
+        stale = [p for p in generations if p.name not in keep][:-1]
+        for path in stale:
+            shutil.rmtree(path, ignore_errors=True)
+
+    # -- incremental updates -----------------------------------------------------------------
+
+    def upsert(self, document: dict) -> None:
+        _, ix = self._open()
+        with ix.writer(timeout=WRITER_TIMEOUT_SECONDS) as writer:
+            writer.update_document(**document)
+
+    def delete(self, service_id: str) -> None:
+        _, ix = self._open()
+        with ix.writer(timeout=WRITER_TIMEOUT_SECONDS) as writer:
+            writer.delete_by_term("id", service_id)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def searcher(self):
+        """A searcher on the live generation, reopened when the index has changed."""
+        with self._lock:
+            current = self._read_current()
+            generation = current and current.get("generation")
+            stale = (
+                self._searcher is None
+                or generation != self._searcher_generation
+                or not self._searcher.up_to_date()
+            )
+            if stale:
+                if self._searcher is not None:
+                    self._searcher.close()
+                self._searcher_generation, ix = self._open()
+                self._searcher = ix.searcher()
+            return self._searcher
+
+    def fingerprint(self) -> Fingerprint:
+        searcher = self.searcher()
+        count = searcher.doc_count()
+        if not count:
+            return Fingerprint(0, 0)
+        newest = searcher.search(Every(), limit=1, sortedby="modified", reverse=True)
+        return Fingerprint(count, newest[0]["modified"])
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+
+class IndexMissing(RuntimeError):
+    """The index has not been built, or was built by another schema version."""

@@ -1,0 +1,104 @@
+"""Small factory functions: each test builds just the directory it needs, in a real database."""
+
+from datetime import date, datetime, timezone
+
+from sqlmodel import Session, select
+
+from directory.models import (
+    Address,
+    Attribute,
+    ImmigrationStatus,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceStatus,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from directory.services import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY
+
+_LINK_TYPES = {NEEDS_TAXONOMY: "need", AUDIENCE_TAXONOMY: "audience", DELIVERY_TAXONOMY: "delivery"}
+
+
+def make_organization(session: Session, name: str = "Sussex Support Trust") -> Organization:
+    organization = Organization(name=name, description=f"{name} helps people in Sussex.")
+    session.add(organization)
+    session.flush()
+    return organization
+
+
+def term(session: Session, taxonomy_name: str, code: str, name: str | None = None) -> TaxonomyTerm:
+    """The term with this code, created (with its taxonomy) on first use."""
+    taxonomy = session.exec(select(Taxonomy).where(Taxonomy.name == taxonomy_name)).first()
+    if taxonomy is None:
+        taxonomy = Taxonomy(name=taxonomy_name, description=taxonomy_name)
+        session.add(taxonomy)
+        session.flush()
+    existing = session.exec(
+        select(TaxonomyTerm).where(TaxonomyTerm.taxonomy_id == taxonomy.id, TaxonomyTerm.code == code)
+    ).first()
+    if existing:
+        return existing
+    created = TaxonomyTerm(code=code, name=name or code.replace("-", " ").capitalize(), description=code,
+                           taxonomy=taxonomy_name, taxonomy_id=taxonomy.id)
+    session.add(created)
+    session.flush()
+    return created
+
+
+def make_service(
+    session: Session,
+    name: str = "Example support service",
+    *,
+    organization: Organization | None = None,
+    description: str = "Practical and emotional support.",
+    needs: dict[str, str] | None = None,
+    audience: tuple[str, ...] = (),
+    delivery: tuple[str, ...] = ("phone",),
+    languages: dict[str, str] | None = None,
+    address: tuple[str, str, str] | None = None,
+    point: tuple[float, float] | None = None,
+    phone: str = "01632 960001",
+    **fields,
+) -> Service:
+    """A service with its links; `fields` sets any Service column (flags, status, …)."""
+    organization = organization or make_organization(session)
+    defaults = {
+        "status": ServiceStatus.ACTIVE,
+        "immigration_status": ImmigrationStatus.UNKNOWN,
+        "last_modified": datetime.now(timezone.utc),
+        "last_verified_on": date(2026, 10, 1),
+    }
+    service = Service(organization_id=organization.id, name=name, description=description, **{**defaults, **fields})
+    session.add(service)
+    session.flush()
+    session.add(Phone(service_id=service.id, number=phone, type="voice"))
+    for taxonomy_name, codes in (
+        (NEEDS_TAXONOMY, (needs or {"general-victim-support": "Support after any crime"})),
+        (AUDIENCE_TAXONOMY, {code: None for code in audience}),
+        (DELIVERY_TAXONOMY, {code: None for code in delivery}),
+    ):
+        for code, term_name in codes.items():
+            session.add(Attribute(link_id=service.id, link_entity="service", link_type=_LINK_TYPES[taxonomy_name],
+                                  taxonomy_term_id=term(session, taxonomy_name, code, term_name).id))
+    for code, language_name in (languages or {"en": "English"}).items():
+        session.add(Language(service_id=service.id, code=code, name=language_name))
+    session.add(ServiceArea(service_id=service.id, name="Sussex"))
+    if address or point:
+        location = Location(organization_id=organization.id, name=name,
+                            latitude=point[0] if point else None, longitude=point[1] if point else None)
+        session.add(location)
+        session.flush()
+        if address:
+            street, town, postcode = address
+            session.add(Address(location_id=location.id, address_1=street, city=town,
+                                state_province="East Sussex", postal_code=postcode))
+        session.add(ServiceAtLocation(service_id=service.id, location_id=location.id))
+    session.flush()
+    session.expire(service)
+    return service
+
