@@ -2,19 +2,24 @@
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovTextInput
 from wtforms import Form, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from search import SearchRequest
 
 from ..services import TermChoice
 
 ACCESS_CHOICES = [
-    ("open_to_all", "Open regardless of immigration status"),
-    ("nrpf_support", "Supports people with no recourse to public funds (NRPF)"),
-    ("interpreters", "Interpreters available"),
-    ("self_referral", "You can contact them yourself"),
-    ("police_independent", "You do not have to report to the police"),
-    ("free", "Free of charge"),
+    SelectChoice("open_to_all", "Open regardless of immigration status"),
+    SelectChoice("nrpf_support", "Supports people with no recourse to public funds (NRPF)"),
+    SelectChoice("interpreters", "Interpreters available"),
+    SelectChoice("self_referral", "You can contact them yourself"),
+    SelectChoice("police_independent", "You do not have to report to the police"),
+    SelectChoice("free", "Free of charge"),
 ]
+
+
+def _choices(terms: list[TermChoice]) -> list[SelectChoice]:
+    return [SelectChoice(term.code, term.name) for term in terms]
 
 
 class SearchForm(Form):
@@ -27,18 +32,18 @@ class SearchForm(Form):
 
     def set_choices(self, needs: list[TermChoice], audience: list[TermChoice],
                     delivery: list[TermChoice], languages: list[TermChoice]) -> None:
-        self.category.choices = [(t.code, t.name) for t in needs]
-        self.audience.choices = [(t.code, t.name) for t in audience]
-        self.delivery.choices = [(t.code, t.name) for t in delivery]
-        self.language.choices = [("", "Any language")] + [(t.code, t.name) for t in languages]
+        self.category.choices = _choices(needs)
+        self.audience.choices = _choices(audience)
+        self.delivery.choices = _choices(delivery)
+        self.language.choices = [SelectChoice("", "Any language"), *_choices(languages)]
 
     def _chosen(self, field) -> tuple[str, ...]:
         """Only values offered as choices: anything else in the address is ignored."""
-        allowed = {value for value, _ in field.choices}
+        allowed = {choice.value for choice in field.choices}
         return tuple(value for value in (field.data or []) if value in allowed)
 
     def to_request(self, page: int, per_page: int) -> SearchRequest:
-        language = self.language.data if self.language.data in dict(self.language.choices) else ""
+        language = self.language.data if self.language.data in {c.value for c in self.language.choices} else ""
         return SearchRequest(
             text=self.q.data or "",
             needs=self._chosen(self.category),

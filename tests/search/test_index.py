@@ -1,0 +1,80 @@
+"""The index is a cache built aside and swapped in: it never half-exists."""
+
+import json
+
+import pytest
+
+from search import SearchEngine, SearchRequest
+from search.index import SCHEMA_VERSION
+
+from .documents import document
+
+SYNONYMS = "data/synonyms.txt"
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = SearchEngine(tmp_path / "index", SYNONYMS)
+    yield engine
+    engine.close()
+
+
+def found(engine, text="", **filters):
+    return [hit.service_id for hit in engine.search(SearchRequest(text=text, **filters)).hits]
+
+
+def test_a_missing_index_is_not_usable(engine):
+    assert not engine.is_usable()
+
+
+def test_an_index_of_another_schema_version_is_not_usable(engine):
+    engine.rebuild([document("a", "Advice line")])
+    current = engine.index.root / "CURRENT"
+    data = json.loads(current.read_text())
+    current.write_text(json.dumps({**data, "schema_version": SCHEMA_VERSION - 1}))
+    assert not engine.is_usable()
+
+
+def test_a_crash_mid_rebuild_leaves_the_previous_index_answering(engine):
+    engine.rebuild([document("a", "Advice line")])
+
+    def documents_then_crash():
+        yield document("b", "Befriending service")
+        raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError):
+        engine.rebuild(documents_then_crash())
+    assert engine.is_usable()
+    assert found(engine, "advice") == ["a"]
+    assert found(engine, "befriending") == []
+    assert len(list(engine.index.root.glob("gen-*"))) == 1
+
+
+def test_a_rebuild_is_seen_by_a_searcher_opened_before_it(engine):
+    engine.rebuild([document("a", "Advice line")])
+    assert found(engine, "advice") == ["a"]
+    engine.rebuild([document("b", "Advice centre")])
+    assert found(engine, "advice") == ["b"]
+
+
+def test_old_generations_are_removed_but_the_previous_one_is_kept(engine):
+    for name in ("One", "Two", "Three", "Four"):
+        engine.rebuild([document(name.lower(), f"{name} service")])
+    assert len(list(engine.index.root.glob("gen-*"))) == 2
+
+
+def test_updates_and_deletions_show_in_the_next_search(engine):
+    engine.rebuild([document("a", "Advice line")])
+    assert found(engine, "advice") == ["a"]
+    engine.upsert(document("a", "Counselling service"))
+    engine.upsert(document("b", "Advice centre"))
+    assert found(engine, "advice") == ["b"]
+    assert found(engine, "counselling") == ["a"]
+    engine.delete("b")
+    assert found(engine, "advice") == []
+
+
+def test_fingerprint_counts_documents_and_keeps_the_newest_change(engine):
+    engine.rebuild([document("a", "Advice", modified=1000), document("b", "Befriending", modified=5000)])
+    fingerprint = engine.fingerprint()
+    assert (fingerprint.count, fingerprint.last_modified_ms) == (2, 5000)

@@ -1,0 +1,107 @@
+"""Turning words and filters into results: synonyms, typos, exact names, filters, pages, bad input."""
+
+import pytest
+
+from search import SearchEngine, SearchRequest
+from search.query import query_words
+from search.synonyms import SynonymTable
+
+from .documents import document
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    engine = SearchEngine(tmp_path_factory.mktemp("index"), "data/synonyms.txt")
+    engine.rebuild(
+        [
+            document("outreach", "Domestic Abuse Outreach", needs="domestic-abuse", needs_text="Domestic abuse",
+                     description="Independent domestic violence advisers (IDVAs) for anyone at risk.",
+                     flags="open_to_all,nrpf_support", languages="en,pl"),
+            document("karma", "Forced Marriage and Honour Helpline", needs="harmful-practices",
+                     needs_text="Harmful practices", description="Advice if you are being forced to marry.",
+                     flags="open_to_all", audience="women-only"),
+            document("refuge", "Women's Refuge", needs="housing-refuge", needs_text="Housing and refuge",
+                     description="Safe emergency accommodation.", audience="women-only"),
+            document("advice", "Citizens Advice", description="Debt, benefits and housing advice. Refuge referrals.",
+                     flags=""),
+            document("cafe", "Café Mañana", description="A community café and drop-in."),
+        ]
+        + [document(f"general-{n:02d}", f"General support {n:02d}", needs="general-victim-support") for n in range(25)]
+    )
+    yield engine
+    engine.close()
+
+
+def ids(engine, text="", **kwargs):
+    return [hit.service_id for hit in engine.search(SearchRequest(text=text, **kwargs)).hits]
+
+
+@pytest.mark.parametrize("text", ["dv", "DA", "domestic violence", "IDVA", "domestik abuse"])
+def test_abbreviations_synonyms_and_typos_find_domestic_abuse_services(engine, text):
+    assert ids(engine, text)[0] == "outreach"
+
+
+def test_a_synonym_phrase_finds_services_that_use_the_abbreviation(engine):
+    assert ids(engine, "independent domestic violence adviser")[0] == "outreach"
+
+
+def test_exact_name_comes_first_even_when_another_service_mentions_it_more(engine):
+    assert ids(engine, "womens refuge")[0] == "refuge"
+
+
+def test_name_matches_rank_above_description_matches(engine):
+    assert ids(engine, "refuge")[:2] == ["refuge", "advice"]
+
+
+def test_accents_are_folded_both_ways(engine):
+    assert ids(engine, "cafe manana") == ["cafe"]
+    assert ids(engine, "Café") == ["cafe"]
+
+
+def test_filters_are_exact_and_groups_must_all_hold(engine):
+    assert set(ids(engine, flags=("open_to_all",))) == {"outreach", "karma"}
+    assert ids(engine, flags=("open_to_all", "nrpf_support")) == ["outreach"]
+    assert set(ids(engine, audience=("women-only",))) == {"karma", "refuge"}
+    assert ids(engine, audience=("women-only",), needs=("housing-refuge",)) == ["refuge"]
+    assert ids(engine, languages=("pl",)) == ["outreach"]
+
+
+def test_values_within_a_filter_group_are_alternatives(engine):
+    assert set(ids(engine, needs=("housing-refuge", "harmful-practices"))) == {"refuge", "karma"}
+
+
+def test_words_that_match_nothing_together_fall_back_to_any_word(engine):
+    assert ids(engine, "refuge xylophone")[0] == "refuge"
+
+
+def test_results_are_paged(engine):
+    first = engine.search(SearchRequest(needs=("general-victim-support",), per_page=10))
+    third = engine.search(SearchRequest(needs=("general-victim-support",), per_page=10, page=3))
+    assert (first.total, first.page_count, len(first.hits), len(third.hits)) == (25, 3, 10, 5)
+    assert first.hits[0].service_id == "general-00"
+
+
+def test_a_page_past_the_end_is_empty_not_an_error(engine):
+    results = engine.search(SearchRequest(per_page=10, page=99))
+    assert results.hits == [] and results.total == 30
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"*?:()[]{}^~', "refuge AND OR NOT", "'; DROP TABLE service; --", "a\x00b", "\udcff\ufffd", "x" * 10_000,
+     "refuge~2^5", "name:refuge", "*"],
+)
+def test_hostile_input_is_just_text(engine, text):
+    results = engine.search(SearchRequest(text=text))
+    assert results.total >= 0
+
+
+def test_query_length_is_bounded():
+    assert len(query_words("word " * 5000)) == 16
+
+
+def test_synonym_table_prefers_the_longest_phrase():
+    table = SynonymTable([["nrpf", "no recourse to public funds"], ["public", "state"]])
+    concepts = table.split(["no", "recourse", "to", "public", "funds", "help"])
+    assert set(concepts[0]) == {("no", "recourse", "to", "public", "funds"), ("nrpf",)}
+    assert concepts[1] == [("help",)]
