@@ -4,15 +4,16 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from .db import session_scope, upgrade_database
 from .hsds import PackageError, export_package
 from .indexing import database_fingerprint, index_is_current, rebuild_index
 from .services import load_package
 
-data = click.Group("data", help="Load and export Open Referral HSDS data packages.")
-search = click.Group("search", help="The search index (a cache rebuilt from the database).")
-db = click.Group("db", help="The database schema.")
+data = AppGroup("data", help="Load and export Open Referral HSDS data packages.")
+search = AppGroup("search", help="The search index (a cache rebuilt from the database).")
+db = AppGroup("db", help="The database schema.")
 
 
 def _engines():

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import func, select
 
-from search import Fingerprint, SearchEngine
+from search import Fingerprint, IndexMissing, SearchEngine, SearchRequest, SearchResults
 from search.synonyms import normalise_words
 
 from .models import Answer, ImmigrationStatus, Service, ServiceAtLocation, ServiceStatus
@@ -134,3 +134,12 @@ def reindex_service(session: Session, engine: SearchEngine, service: Service) ->
         engine.upsert(service_document(service))
     else:
         engine.delete(str(service.id))
+
+
+def search_services(session: Session, engine: SearchEngine, request: SearchRequest) -> SearchResults:
+    """Search, rebuilding the index first if it has gone missing: the database can always answer."""
+    try:
+        return engine.search(request)
+    except IndexMissing:
+        rebuild_index(session, engine)
+        return engine.search(request)

@@ -3,6 +3,7 @@
 from flask import abort, current_app, render_template, request
 
 from ..context import get_search, get_session
+from ..indexing import search_services
 from ..services import (
     AUDIENCE_TAXONOMY,
     DELIVERY_TAXONOMY,
@@ -38,7 +39,8 @@ def search():
     needs = terms_in(session, NEEDS_TAXONOMY)
     form.set_choices(needs, terms_in(session, AUDIENCE_TAXONOMY), terms_in(session, DELIVERY_TAXONOMY),
                      spoken_languages(session))
-    results = get_search().search(form.to_request(_page_number(), current_app.config["RESULTS_PER_PAGE"]))
+    results = search_services(session, get_search(),
+                              form.to_request(_page_number(), current_app.config["RESULTS_PER_PAGE"]))
     services = public_services_in_order(session, [hit.service_id for hit in results.hits])
     return render_template("public/search.html", form=form, results=results, services=services,
                            needs={t.code: t for t in needs})
