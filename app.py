@@ -8,7 +8,9 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from directory import cli, config, web
 from directory.db import make_engine, session_scope, upgrade_database
-from directory.indexing import ensure_index
+from directory.geo import Gazetteer
+from directory.geocoding import online_geocoder
+from directory.indexing import Indexer
 from directory.services import directory_is_empty, load_package
 from search import SearchEngine
 
@@ -35,15 +37,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     WTFormsHelpers(app)
 
     engine = make_engine(app.config["DATABASE_URL"])
-    search_engine = SearchEngine(app.config["SEARCH_INDEX_DIR"], app.config["SYNONYMS_FILE"])
+    indexer = Indexer(
+        SearchEngine(app.config["SEARCH_INDEX_DIR"], app.config["SYNONYMS_FILE"]),
+        Gazetteer.from_folder(app.config["GAZETTEER_DIR"]),
+    )
     app.extensions["database"] = engine
-    app.extensions["search"] = search_engine
+    app.extensions["indexer"] = indexer
+    app.extensions["geocoder"] = online_geocoder(
+        app.config["GEOCODER"], app.config["GEOCODER_USER_AGENT"], domain=app.config["GEOCODER_DOMAIN"]
+    )
 
     upgrade_database(engine)
     with session_scope(engine) as session:
         if app.config["LOAD_SAMPLE_DATA"] and directory_is_empty(session):
-            load_package(session, search_engine, app.config["SAMPLE_DATA_DIR"])
-        ensure_index(session, search_engine)
+            load_package(session, indexer, app.config["SAMPLE_DATA_DIR"])
+        indexer.ensure(session)
 
     web.init_app(app)
     cli.init_app(app)

@@ -1,5 +1,7 @@
-"""`flask --app app …` commands: data packages in and out, the search index, the database schema."""
+"""`flask --app app …` commands: data packages in and out, the search index, postcodes, the schema."""
 
+import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -8,26 +10,28 @@ from flask.cli import AppGroup
 
 from .db import session_scope, upgrade_database
 from .hsds import PackageError, export_package
-from .indexing import database_fingerprint, index_is_current, rebuild_index
+from .indexing import database_fingerprint
+from .postcodes import PostcodeFileError, PostcodeImport, import_postcodes, read_codepoint, read_onspd
 from .services import load_package
 
 data = AppGroup("data", help="Load and export Open Referral HSDS data packages.")
 search = AppGroup("search", help="The search index (a cache rebuilt from the database).")
 db = AppGroup("db", help="The database schema.")
+geo = AppGroup("geo", help="Full postcodes from ONSPD or OS Code-Point Open.")
 
 
 def _engines():
-    return current_app.extensions["database"], current_app.extensions["search"]
+    return current_app.extensions["database"], current_app.extensions["indexer"]
 
 
 @data.command("load")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 def load_command(source: Path) -> None:
     """Import a data package folder or zip: all of it, or nothing if any row is bad."""
-    database, search_engine = _engines()
+    database, indexer = _engines()
     try:
         with session_scope(database) as session:
-            report = load_package(session, search_engine, source)
+            report = load_package(session, indexer, source)
     except PackageError as error:
         raise click.ClickException(f"Nothing was imported. {error}") from error
     click.echo(f"Imported {report.total} records ({sum(report.created.values())} new, "
@@ -52,18 +56,18 @@ def export_command(destination: Path, everything: bool) -> None:
 @search.command("rebuild")
 def rebuild_command() -> None:
     """Rebuild the index from the database and swap it in."""
-    database, search_engine = _engines()
+    database, indexer = _engines()
     with session_scope(database) as session:
-        count = rebuild_index(session, search_engine)
+        count = indexer.rebuild(session)
     click.echo(f"Indexed {count} active services.")
 
 
 @search.command("check")
 def check_command() -> None:
     """Say whether the index matches the database (exit status 1 if it does not)."""
-    database, search_engine = _engines()
+    database, indexer = _engines()
     with session_scope(database) as session:
-        current = index_is_current(session, search_engine)
+        current = indexer.is_current(session)
         expected = database_fingerprint(session)
     if not current:
         raise click.ClickException(f"The index does not match the database ({expected.count} active services).")
@@ -77,6 +81,43 @@ def upgrade_command() -> None:
     click.echo("The database schema is up to date.")
 
 
+def _lines_with_progress(path: Path, label: str) -> Iterator[str]:
+    """Stream a large CSV line by line, showing progress by bytes read."""
+    with path.open("rb") as raw, click.progressbar(length=path.stat().st_size, label=label) as bar:
+        for line in io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""):
+            bar.update(len(line.encode("utf-8")))
+            yield line
+
+
+def _import_postcode_files(paths: tuple[Path, ...], reader, source: str) -> None:
+    database, _ = _engines()
+    counts = PostcodeImport()
+    # One transaction for every file: a bad line anywhere rolls all of them back.
+    with session_scope(database) as session:
+        for path in paths:
+            rows = reader(_lines_with_progress(path, path.name), counts)
+            try:
+                import_postcodes(session, rows, counts, source)
+            except PostcodeFileError as error:
+                raise click.ClickException(f"Nothing was imported. {path.name}, {error}") from error
+    click.echo(f"Imported {counts.imported} postcodes; skipped {counts.terminated} terminated "
+               f"and {counts.without_location} without a location.")
+
+
+@geo.command("import-onspd")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_onspd_command(paths: tuple[Path, ...]) -> None:
+    """Import postcodes from ONS Postcode Directory CSV files (terminated postcodes are skipped)."""
+    _import_postcode_files(paths, read_onspd, "ONSPD")
+
+
+@geo.command("import-codepoint")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_codepoint_command(paths: tuple[Path, ...]) -> None:
+    """Import postcodes from OS Code-Point Open CSV files (eastings/northings converted to WGS84)."""
+    _import_postcode_files(paths, read_codepoint, "Code-Point Open")
+
+
 def init_app(app: Flask) -> None:
-    for group in (data, search, db):
+    for group in (data, search, db, geo):
         app.cli.add_command(group)

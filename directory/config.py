@@ -35,7 +35,12 @@ def from_environment(instance_path: str) -> dict:
         "LOAD_SAMPLE_DATA": _flag("LOAD_SAMPLE_DATA", True),
         "SAMPLE_DATA_DIR": os.environ.get("SAMPLE_DATA_DIR", str(PROJECT_ROOT / "data" / "sample")),
         "SYNONYMS_FILE": str(PROJECT_ROOT / "data" / "synonyms.txt"),
+        "GAZETTEER_DIR": str(PROJECT_ROOT / "data" / "gazetteer"),
         # Where "Exit this page" sends people: a neutral, busy site.
         "EXIT_URL": os.environ.get("EXIT_URL", "https://www.bbc.co.uk/weather"),
         "RESULTS_PER_PAGE": int(os.environ.get("RESULTS_PER_PAGE", "20")),
+        # Online geocoding is off unless set: GEOCODER=nominatim plus a user agent.
+        "GEOCODER": os.environ.get("GEOCODER") or None,
+        "GEOCODER_USER_AGENT": os.environ.get("GEOCODER_USER_AGENT") or None,
+        "GEOCODER_DOMAIN": os.environ.get("GEOCODER_DOMAIN") or None,
     }

@@ -3,7 +3,7 @@
 from flask import current_app, g
 from sqlmodel import Session
 
-from search import SearchEngine
+from .indexing import Indexer
 
 
 def get_session() -> Session:
@@ -13,11 +13,16 @@ def get_session() -> Session:
     return g.db_session
 
 
-def get_search() -> SearchEngine:
-    return current_app.extensions["search"]
+def get_indexer() -> Indexer:
+    return current_app.extensions["indexer"]
 
 
 def close_session(_error=None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def get_geocoder():
+    """The online geocoder's lookup function, or None (the default: offline only)."""
+    return current_app.extensions["geocoder"]

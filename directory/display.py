@@ -112,6 +112,23 @@ def public_addresses(service: Service) -> list[str]:
     return lines
 
 
+DISTANCE_BANDS_MILES = (1, 3, 5, 10, 25, 50)
+
+
+def distance_text(service: Service, miles: float | None) -> str:
+    """"2.4 miles away"; for a confidential location only a band, so the distance cannot locate it."""
+    if miles is None:
+        return ""
+    if service.confidential_location:
+        band = next((b for b in DISTANCE_BANDS_MILES if miles <= b), None)
+        if band is None:
+            return "More than 50 miles away"
+        return f"Within {band} mile{'s' if band > 1 else ''}"
+    if miles < 0.1:
+        return "Less than 0.1 miles away"
+    return f"{miles:.1f} miles away"
+
+
 def long_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "never"
 
@@ -123,6 +140,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(badges)
     app.add_template_global(need_names)
     app.add_template_global(public_addresses)
+    app.add_template_global(distance_text)
     app.add_template_global(ACCESS_FLAGS, "ACCESS_FLAGS")
     app.add_template_global(ROUTE_FLAGS, "ROUTE_FLAGS")
     app.add_template_global(SAFE_CONTACT_FLAGS, "SAFE_CONTACT_FLAGS")

@@ -1,18 +1,22 @@
 """Keeping the search index a faithful copy of the database.
 
 Only active services are indexed, so nothing else can ever come out of a public search.
-Confidential services are indexed without any coordinates of their own.
+A confidential service is indexed at a coarse point (the town of its address, or the
+centre of the area it serves), never at its own coordinates.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import func, select
 
 from search import Fingerprint, IndexMissing, SearchEngine, SearchRequest, SearchResults
+from search.distance import Point
 from search.synonyms import normalise_words
 
-from .models import Answer, ImmigrationStatus, Service, ServiceAtLocation, ServiceStatus
+from .geo import Gazetteer
+from .models import Answer, ImmigrationStatus, Location, Service, ServiceAtLocation, ServiceStatus
 
 
 def _milliseconds(moment: datetime) -> int:
@@ -39,19 +43,36 @@ def terms_of(service: Service, link_type: str) -> list:
     return [a.taxonomy_term for a in service.attributes if a.link_type == link_type]
 
 
-def _public_point(service: Service) -> tuple[float | None, float | None]:
-    if service.confidential_location:
-        return None, None
+def _area_code(area, gazetteer: Gazetteer) -> str | None:
+    """The ONS code a service area stands for: from its URI, else from its name."""
+    if area.uri:
+        return area.uri.rstrip("/").rsplit("/", 1)[-1]
+    return gazetteer.area_code_for_name(area.name or "")
+
+
+def _ranking_point(service: Service, gazetteer: Gazetteer) -> Point | None:
+    """Where to measure distances from: the first located place, or a coarse point if confidential."""
     for link in service.service_at_locations:
-        if link.location.latitude is not None and link.location.longitude is not None:
-            return link.location.latitude, link.location.longitude
-    return None, None
+        location = link.location
+        if service.confidential_location:
+            for address in location.addresses:
+                coarse = gazetteer.coarse_point(address.city)
+                if coarse:
+                    return coarse
+        elif location.latitude is not None and location.longitude is not None:
+            return Point(location.latitude, location.longitude)
+    if service.confidential_location:
+        for area in service.service_areas:
+            coarse = gazetteer.coarse_point(area.name or "")
+            if coarse:
+                return coarse
+    return None
 
 
-def service_document(service: Service) -> dict:
+def service_document(service: Service, gazetteer: Gazetteer) -> dict:
     """The search document for one service: the only shape search/ ever sees."""
     needs = terms_of(service, "need")
-    latitude, longitude = _public_point(service)
+    point = None if service.national_helpline else _ranking_point(service, gazetteer)
     spelling = " ".join(
         filter(None, [service.name, service.organization.name, *(t.name for t in needs), service.description])
     )
@@ -80,11 +101,11 @@ def service_document(service: Service) -> dict:
         "delivery": ",".join(t.code for t in terms_of(service, "delivery") if t.code),
         "languages": ",".join(language.code for language in service.languages if language.code),
         "flags": ",".join(service_flags(service)),
-        "areas": ",".join(area.uri.rsplit("/", 1)[-1] for area in service.service_areas if area.uri),
+        "areas": ",".join(filter(None, (_area_code(area, gazetteer) for area in service.service_areas))),
         "name_sort": service.name.casefold(),
         "modified": _milliseconds(service.last_modified),
-        "latitude": latitude,
-        "longitude": longitude,
+        "latitude": point.latitude if point else None,
+        "longitude": point.longitude if point else None,
     }
 
 
@@ -97,14 +118,11 @@ def _indexable_services(session: Session):
             selectinload(Service.attributes),
             selectinload(Service.languages),
             selectinload(Service.service_areas),
-            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
+            selectinload(Service.service_at_locations)
+            .selectinload(ServiceAtLocation.location)
+            .selectinload(Location.addresses),
         )
     )
-
-
-def rebuild_index(session: Session, engine: SearchEngine) -> int:
-    """Rebuild the whole index from the database; returns how many services it holds."""
-    return engine.rebuild(service_document(service) for service in _indexable_services(session))
 
 
 def database_fingerprint(session: Session) -> Fingerprint:
@@ -116,30 +134,36 @@ def database_fingerprint(session: Session) -> Fingerprint:
     return Fingerprint(count, _milliseconds(newest) if newest else 0)
 
 
-def index_is_current(session: Session, engine: SearchEngine) -> bool:
-    """False when the index is missing, of an older schema, or no longer matches the database."""
-    return engine.is_usable() and engine.fingerprint().matches(database_fingerprint(session))
+@dataclass
+class Indexer:
+    """Everything that writes or reads the index on the directory's behalf."""
 
+    engine: SearchEngine
+    gazetteer: Gazetteer
 
-def ensure_index(session: Session, engine: SearchEngine) -> int | None:
-    """Rebuild the index if it has drifted from the database; returns the count if it rebuilt."""
-    if index_is_current(session, engine):
-        return None
-    return rebuild_index(session, engine)
+    def rebuild(self, session: Session) -> int:
+        """Rebuild the whole index from the database; returns how many services it holds."""
+        return self.engine.rebuild(service_document(s, self.gazetteer) for s in _indexable_services(session))
 
+    def is_current(self, session: Session) -> bool:
+        """False when the index is missing, of an older schema, or no longer matches the database."""
+        return self.engine.is_usable() and self.engine.fingerprint().matches(database_fingerprint(session))
 
-def reindex_service(session: Session, engine: SearchEngine, service: Service) -> None:
-    """Bring one service's entry in line with the database, after its change was committed."""
-    if service.status == ServiceStatus.ACTIVE:
-        engine.upsert(service_document(service))
-    else:
-        engine.delete(str(service.id))
+    def ensure(self, session: Session) -> int | None:
+        """Rebuild the index if it has drifted from the database; returns the count if it rebuilt."""
+        return None if self.is_current(session) else self.rebuild(session)
 
+    def reindex(self, service: Service) -> None:
+        """Bring one service's entry in line with the database, after its change was committed."""
+        if service.status == ServiceStatus.ACTIVE:
+            self.engine.upsert(service_document(service, self.gazetteer))
+        else:
+            self.engine.delete(str(service.id))
 
-def search_services(session: Session, engine: SearchEngine, request: SearchRequest) -> SearchResults:
-    """Search, rebuilding the index first if it has gone missing: the database can always answer."""
-    try:
-        return engine.search(request)
-    except IndexMissing:
-        rebuild_index(session, engine)
-        return engine.search(request)
+    def search(self, session: Session, request: SearchRequest) -> SearchResults:
+        """Search, rebuilding the index first if it has gone missing: the database can always answer."""
+        try:
+            return self.engine.search(request)
+        except IndexMissing:
+            self.rebuild(session)
+            return self.engine.search(request)

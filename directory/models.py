@@ -321,3 +321,15 @@ class Attribute(SQLModel, table=True):
     label: str | None = None
 
     taxonomy_term: TaxonomyTerm = Relationship()
+
+
+class Postcode(SQLModel, table=True):
+    """A full postcode's position, imported from ONSPD or OS Code-Point Open (both OGL)."""
+
+    __tablename__ = "postcode"
+
+    postcode: str = Field(primary_key=True, max_length=8)  # normalised: "BN1 1AA"
+    latitude: float
+    longitude: float
+    district_code: str | None = Field(default=None, max_length=9)
+    source: str = Field(max_length=16)

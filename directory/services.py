@@ -10,10 +10,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import func, select
 
-from search import SearchEngine
-
+from .geo import Gazetteer, Place, Resolution
+from search.distance import Point
 from .hsds import ImportReport, import_package
-from .indexing import rebuild_index
+from .indexing import Indexer
+from .postcodes import postcode_point
 from .models import (
     Attribute,
     Language,
@@ -107,7 +108,7 @@ def directory_is_empty(session: Session) -> bool:
     return session.exec(select(func.count(Service.id))).one() == 0
 
 
-def load_package(session: Session, engine: SearchEngine, source: str | Path) -> ImportReport:
+def load_package(session: Session, indexer: Indexer, source: str | Path) -> ImportReport:
     """Import a data package (all or nothing), commit, then rebuild the index from the database."""
     try:
         report = import_package(session, source)
@@ -115,5 +116,26 @@ def load_package(session: Session, engine: SearchEngine, source: str | Path) -> 
     except BaseException:
         session.rollback()
         raise
-    rebuild_index(session, engine)
+    indexer.rebuild(session)
     return report
+
+
+def find_place(session: Session, gazetteer: Gazetteer, where: str, online=None) -> Resolution:
+    """Resolve what someone typed in "where": the postcode table first, then the gazetteer."""
+    return gazetteer.resolve(where, postcode_lookup=lambda postcode: postcode_point(session, postcode),
+                             online=online)
+
+
+def place_for_search(session: Session, gazetteer: Gazetteer, where: str, browser_point: Point | None,
+                     online=None) -> tuple[Resolution | None, Place | None]:
+    """Where to search from: the browser's (already rounded) position, else what was typed."""
+    if browser_point is not None:
+        return None, gazetteer.around(browser_point)
+    if not where.strip():
+        return None, None
+    resolution = find_place(session, gazetteer, where, online)
+    return resolution, resolution.place
+
+
+def public_services_by_id(session: Session, service_ids: list[str]) -> dict[str, Service]:
+    return {str(service.id): service for service in public_services_in_order(session, service_ids)}

@@ -33,7 +33,7 @@ def _safety_headers(response):
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), interest-cohort=()"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)"
     response.headers["Content-Security-Policy"] = _content_security_policy(g.get("csp_nonce", ""))
     if not request.path.startswith("/static/"):
         # A shared or seized device should not be able to replay what someone looked at.

@@ -2,12 +2,11 @@
 
 from pathlib import Path
 
-from .index import FLAG_NAMES, Fingerprint, IndexMissing, SearchIndex
+from .index import Fingerprint, IndexMissing, SearchIndex
 from .query import Hit, SearchRequest, SearchResults, search
 from .synonyms import SynonymTable
 
 __all__ = [
-    "FLAG_NAMES",
     "Fingerprint",
     "Hit",
     "IndexMissing",

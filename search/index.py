@@ -22,12 +22,12 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import Every
 from whoosh.support.charset import accent_map
 
 # Bump when the schema or the document shape changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 WRITER_TIMEOUT_SECONDS = 10.0
 
@@ -36,16 +36,15 @@ STEMMED = _words | StopFilter() | StemFilter()
 # Unstemmed words, for typo tolerance: a fuzzy match against stems would need a larger edit distance.
 PLAIN = _words | StopFilter()
 
-FLAG_NAMES = (
-    "open_to_all",
-    "nrpf_support",
-    "interpreters",
-    "self_referral",
-    "free",
-    "no_id_needed",
-    "police_independent",
-    "national_helpline",
-)
+MICRODEGREES = 1_000_000
+
+def to_stored(document: dict) -> dict:
+    """The document as Whoosh stores it: the point in whole microdegrees, and whether there is one."""
+    stored = dict(document)
+    latitude, longitude = stored.pop("latitude", None), stored.pop("longitude", None)
+    if latitude is not None and longitude is not None:
+        stored.update(located="yes", latitude=round(latitude * MICRODEGREES), longitude=round(longitude * MICRODEGREES))
+    return stored
 
 
 def build_schema() -> Schema:
@@ -67,8 +66,11 @@ def build_schema() -> Schema:
         areas=KEYWORD(commas=True),
         name_sort=ID(sortable=True),
         modified=NUMERIC(numtype=int, bits=64, sortable=True, stored=True),  # epoch milliseconds
-        latitude=STORED(),
-        longitude=STORED(),
+        # Position in microdegrees, for a bounding-box pre-filter and fast distance maths from columns.
+        # Confidential services carry a coarse point (their town), never their address's.
+        located=ID(),
+        latitude=NUMERIC(numtype=int, bits=32, signed=True, sortable=True),
+        longitude=NUMERIC(numtype=int, bits=32, signed=True, sortable=True),
     )
 
 
@@ -128,7 +130,7 @@ class SearchIndex:
         writer = ix.writer(limitmb=128)
         try:
             for document in documents:
-                writer.add_document(**document)
+                writer.add_document(**to_stored(document))
                 count += 1
             writer.commit(optimize=True)
         except BaseException:
@@ -153,7 +155,7 @@ class SearchIndex:
     def upsert(self, document: dict) -> None:
         _, ix = self._open()
         with ix.writer(timeout=WRITER_TIMEOUT_SECONDS) as writer:
-            writer.update_document(**document)
+            writer.update_document(**to_stored(document))
 
     def delete(self, service_id: str) -> None:
         _, ix = self._open()

@@ -8,9 +8,10 @@ the text fields, so syntax characters, SQL fragments or a 10,000-character paste
 from dataclasses import dataclass, field
 from math import ceil
 
-from whoosh.query import And, Every, FuzzyTerm, Or, Phrase, Query, Term
+from whoosh.query import And, Every, FuzzyTerm, Not, NumericRange, Or, Phrase, Query, Term
 
-from .index import STEMMED, SearchIndex
+from .distance import Point, bounding_box, miles_between
+from .index import MICRODEGREES, STEMMED, SearchIndex
 from .synonyms import SynonymTable, normalise_words
 
 MAX_QUERY_CHARACTERS = 500
@@ -20,6 +21,11 @@ MAX_PER_PAGE = 100
 TEXT_FIELDS = ("name", "alternate_name", "organization", "needs_text", "description", "details")
 EXACT_NAME_BOOST = 25.0
 TYPO_BOOST = 0.6
+MAX_NATIONAL_HELPLINES = 10
+# With no radius, look in ever wider circles until a page is full: most searches stop at the first.
+WIDENING_RADII_MILES = (5.0, 15.0, 50.0, 150.0, 500.0, 13_000.0)
+NATIONAL = Term("flags", "national_helpline")
+LOCATED = Term("located", "yes")
 
 
 @dataclass(frozen=True)
@@ -34,16 +40,21 @@ class SearchRequest:
     flags: tuple[str, ...] = ()
     page: int = 1
     per_page: int = 20
+    # Where: services are then ordered nearest first, those whose service area covers one of
+    # `area_codes` follow, and national helplines are returned apart.
+    point: Point | None = None
+    radius_miles: float | None = None
+    area_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One matching service. The score lets a caller re-rank, e.g. by distance."""
+    """One matching service: its relevance score, or its distance when the search had a place."""
 
     service_id: str
-    score: float
-    latitude: float | None = None
-    longitude: float | None = None
+    score: float = 0.0
+    distance_miles: float | None = None
+    covers_area: bool = False
 
 
 @dataclass
@@ -53,6 +64,7 @@ class SearchResults:
     page: int
     per_page: int
     words: list[str] = field(default_factory=list)
+    national: list[Hit] = field(default_factory=list)
 
     @property
     def page_count(self) -> int:
@@ -105,34 +117,100 @@ def _filter_query(request: SearchRequest) -> Query | None:
     return And(groups) if groups else None
 
 
+def _text_query(searcher, synonyms: SynonymTable, words: list[str]) -> Query:
+    """Every concept must match; if nothing has them all, any will do (best first)."""
+    reader = searcher.reader()
+    concepts = [q for q in (_concept_query(c, reader) for c in synonyms.split(words)) if q is not None]
+    if not concepts:
+        return Every()
+    exact_name = Term("name_exact", " ".join(words), boost=EXACT_NAME_BOOST)
+    strict = Or([And(concepts), exact_name])
+    if len(concepts) > 1 and searcher.search(strict, limit=1).is_empty():
+        return Or(concepts)
+    return strict
+
+
+def _all_of(*queries: Query | None) -> Query:
+    """And of the queries, leaving out "everything" (which would only slow the intersection)."""
+    parts = [q for q in queries if q is not None and not isinstance(q, Every)]
+    if not parts:
+        return Every()
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def _in_box(centre: Point, radius_miles: float) -> Query:
+    south, north, west, east = bounding_box(centre, radius_miles)
+    return And([
+        NumericRange("latitude", round(south * MICRODEGREES), round(north * MICRODEGREES)),
+        NumericRange("longitude", round(west * MICRODEGREES), round(east * MICRODEGREES)),
+    ])
+
+
+def _nearest(searcher, query: Query, centre: Point, radius_miles: float | None, wanted: int):
+    """(distance, docnum) of located matches nearest first: all within the radius, or enough to fill a page."""
+    reader = searcher.reader()
+    latitudes, longitudes = reader.column_reader("latitude"), reader.column_reader("longitude")
+    radii = (radius_miles,) if radius_miles is not None else WIDENING_RADII_MILES
+    found: list[tuple[float, int]] = []
+    for radius in radii:
+        found = []
+        for docnum in searcher.docs_for_query(_all_of(query, _in_box(centre, radius))):
+            point = Point(latitudes[docnum] / MICRODEGREES, longitudes[docnum] / MICRODEGREES)
+            miles = miles_between(centre, point)
+            if miles <= radius:
+                found.append((miles, docnum))
+        if len(found) >= wanted:
+            break
+    found.sort()
+    return found
+
+
+def _located_search(searcher, query: Query, request: SearchRequest, per_page: int, page: int):
+    """Local services nearest first, then those whose service area covers the place."""
+    local_query = _all_of(query, Not(NATIONAL), LOCATED)
+    nearest = _nearest(searcher, local_query, request.point, request.radius_miles, page * per_page)
+    if request.radius_miles is None:
+        # Everything located is listed by distance; count it without measuring every distance.
+        total_local = sum(1 for _ in searcher.docs_for_query(local_query))
+        covering_query = _all_of(query, Not(NATIONAL), Not(LOCATED))
+    else:
+        total_local = len(nearest)
+        covering_query = _all_of(query, Not(NATIONAL))
+    covering: list[int] = []
+    if request.area_codes:
+        near = {docnum for _, docnum in nearest}
+        covers = Or([Term("areas", code) for code in request.area_codes])
+        ranked = searcher.search(_all_of(covering_query, covers), limit=None, sortedby="name_sort")
+        covering = [docnum for docnum in ranked.docs() if docnum not in near]
+    ordered = [(docnum, miles, False) for miles, docnum in nearest] + [(d, None, True) for d in covering]
+    start = (page - 1) * per_page
+    hits = [
+        Hit(service_id=searcher.stored_fields(docnum)["id"], distance_miles=miles, covers_area=covers_area)
+        for docnum, miles, covers_area in ordered[start : start + per_page]
+    ]
+    return hits, total_local + len(covering)
+
+
 def search(index: SearchIndex, synonyms: SynonymTable, request: SearchRequest) -> SearchResults:
-    """Find services matching the request: exact names first, then by relevance, paginated."""
+    """Find services for a request: by relevance (exact names first), or nearest first given a place."""
     per_page = max(1, min(request.per_page, MAX_PER_PAGE))
     page = max(1, request.page)
     words = query_words(request.text)
     searcher = index.searcher()
-    reader = searcher.reader()
-    concepts = [q for q in (_concept_query(c, reader) for c in synonyms.split(words)) if q is not None]
+    text_query = _text_query(searcher, synonyms, words)
     filter_query = _filter_query(request)
-    limit = page * per_page
 
-    if not concepts:
-        results = searcher.search(Every(), limit=limit, filter=filter_query, sortedby="name_sort")
-    else:
-        exact_name = Term("name_exact", " ".join(words), boost=EXACT_NAME_BOOST)
-        results = searcher.search(Or([And(concepts), exact_name]), limit=limit, filter=filter_query)
-        if results.is_empty() and len(concepts) > 1:
-            # Nothing has every word: show what has some of them, best first.
-            results = searcher.search(Or(concepts), limit=limit, filter=filter_query)
+    if request.point is None:
+        sortedby = "name_sort" if isinstance(text_query, Every) else None
+        results = searcher.search(text_query, filter=filter_query, limit=page * per_page, sortedby=sortedby)
+        hits = [Hit(service_id=hit["id"], score=hit.score or 0.0) for hit in results[(page - 1) * per_page :]]
+        return SearchResults(hits=hits, total=len(results), page=page, per_page=per_page, words=words)
 
-    start = (page - 1) * per_page
-    hits = [
-        Hit(
-            service_id=hit["id"],
-            score=hit.score or 0.0,
-            latitude=hit.get("latitude"),
-            longitude=hit.get("longitude"),
-        )
-        for hit in results[start:limit]
-    ]
-    return SearchResults(hits=hits, total=len(results), page=page, per_page=per_page, words=words)
+    query = _all_of(text_query, filter_query)
+    hits, total = _located_search(searcher, query, request, per_page, page)
+    national = searcher.search(_all_of(text_query, NATIONAL), filter=filter_query, limit=MAX_NATIONAL_HELPLINES,
+                               sortedby="name_sort" if isinstance(text_query, Every) else None)
+    return SearchResults(
+        hits=hits, total=total, page=page, per_page=per_page, words=words,
+        national=[Hit(service_id=hit["id"], score=hit.score or 0.0) for hit in national],
+    )

@@ -6,7 +6,6 @@ import pytest
 from sqlmodel import Session
 
 from app import create_app
-from directory.indexing import rebuild_index
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "data" / "sample"
 
@@ -63,6 +62,6 @@ def reindex(app, session):
 
     def _reindex():
         session.commit()
-        return rebuild_index(session, app.extensions["search"])
+        return app.extensions["indexer"].rebuild(session)
 
     return _reindex

@@ -1,10 +1,15 @@
 """The search form: a GET form, so it works without JavaScript and needs no cookie."""
 
+from dataclasses import replace
+
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovTextInput
-from wtforms import Form, SelectField, SelectMultipleField, StringField
+from wtforms import FloatField, Form, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from search import SearchRequest
+from search.distance import Point
+
+from ..geo import Place
 
 from ..services import TermChoice
 
@@ -18,6 +23,19 @@ ACCESS_CHOICES = [
 ]
 
 
+RADIUS_CHOICES = [
+    SelectChoice("1", "1 mile"),
+    SelectChoice("3", "3 miles"),
+    SelectChoice("5", "5 miles"),
+    SelectChoice("10", "10 miles"),
+    SelectChoice("25", "25 miles"),
+    SelectChoice("any", "Any distance"),
+]
+DEFAULT_RADIUS = "10"
+# Roughly the British Isles: a browser position outside it is a mistake, not a place to search.
+UK_BOUNDS = (49.0, 61.0, -9.0, 2.5)
+
+
 def _choices(terms: list[TermChoice]) -> list[SelectChoice]:
     return [SelectChoice(term.code, term.name) for term in terms]
 
@@ -29,6 +47,12 @@ class SearchForm(Form):
     audience = SelectMultipleField("Who it is for", widget=GovCheckboxesInput())
     delivery = SelectMultipleField("How you get help", widget=GovCheckboxesInput())
     language = SelectField("Language spoken", widget=GovSelect())
+    where = StringField("Where?", description="A postcode, or a town or village in Sussex",
+                        widget=GovTextInput())
+    radius = SelectField("Distance", choices=RADIUS_CHOICES, default=DEFAULT_RADIUS, widget=GovSelect())
+    # Filled by "Use my location" (rounded in the browser first); never stored or logged.
+    lat = FloatField(widget=HiddenField.widget)
+    lon = FloatField(widget=HiddenField.widget)
 
     def set_choices(self, needs: list[TermChoice], audience: list[TermChoice],
                     delivery: list[TermChoice], languages: list[TermChoice]) -> None:
@@ -54,6 +78,26 @@ class SearchForm(Form):
             page=page,
             per_page=per_page,
         )
+
+    def radius_miles(self) -> float | None:
+        value = self.radius.data if self.radius.data in {c.value for c in RADIUS_CHOICES} else DEFAULT_RADIUS
+        return None if value == "any" else float(value)
+
+    def browser_point(self) -> Point | None:
+        """The position "Use my location" sent, rounded again here: the server never sees it finer."""
+        latitude, longitude = self.lat.data, self.lon.data
+        if latitude is None or longitude is None or self.lat.errors or self.lon.errors:
+            return None
+        south, north, west, east = UK_BOUNDS
+        if not (south <= latitude <= north and west <= longitude <= east):
+            return None
+        return Point(latitude, longitude).rounded()
+
+    def near(self, request: SearchRequest, place: Place | None) -> SearchRequest:
+        """The request, narrowed to a place when there is one."""
+        if place is None:
+            return request
+        return replace(request, point=place.point, radius_miles=self.radius_miles(), area_codes=place.area_codes)
 
     def has_filters(self) -> bool:
         return any(self._chosen(f) for f in (self.category, self.access, self.audience, self.delivery)) or bool(

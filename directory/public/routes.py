@@ -2,15 +2,15 @@
 
 from flask import abort, current_app, render_template, request
 
-from ..context import get_search, get_session
-from ..indexing import search_services
+from ..context import get_geocoder, get_indexer, get_session
 from ..services import (
     AUDIENCE_TAXONOMY,
     DELIVERY_TAXONOMY,
     NEEDS_TAXONOMY,
     parse_service_id,
+    place_for_search,
     public_service,
-    public_services_in_order,
+    public_services_by_id,
     spoken_languages,
     terms_in,
 )
@@ -29,21 +29,23 @@ def _page_number() -> int:
 
 @public.get("/")
 def home():
-    return render_template("public/home.html", needs=terms_in(get_session(), NEEDS_TAXONOMY))
+    return render_template("public/home.html", needs=terms_in(get_session(), NEEDS_TAXONOMY), form=SearchForm())
 
 
 @public.get("/search")
 def search():
-    session = get_session()
+    session, indexer = get_session(), get_indexer()
     form = SearchForm(request.args)
     needs = terms_in(session, NEEDS_TAXONOMY)
     form.set_choices(needs, terms_in(session, AUDIENCE_TAXONOMY), terms_in(session, DELIVERY_TAXONOMY),
                      spoken_languages(session))
-    results = search_services(session, get_search(),
-                              form.to_request(_page_number(), current_app.config["RESULTS_PER_PAGE"]))
-    services = public_services_in_order(session, [hit.service_id for hit in results.hits])
-    return render_template("public/search.html", form=form, results=results, services=services,
-                           needs={t.code: t for t in needs})
+    resolution, place = place_for_search(session, indexer.gazetteer, form.where.data or "", form.browser_point(),
+                                         get_geocoder())
+    search_request = form.to_request(_page_number(), current_app.config["RESULTS_PER_PAGE"])
+    results = indexer.search(session, form.near(search_request, place))
+    services = public_services_by_id(session, [hit.service_id for hit in results.hits + results.national])
+    return render_template("public/search.html", form=form, results=results, services=services, place=place,
+                           resolution=resolution, describe_place=indexer.gazetteer.describe)
 
 
 @public.get("/services/<service_id>")

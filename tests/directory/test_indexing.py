@@ -6,14 +6,14 @@ from datetime import date, datetime, timedelta, timezone
 from sqlmodel import Session, select
 
 from app import create_app
-from directory.indexing import database_fingerprint, ensure_index, index_is_current, reindex_service, service_document
+from directory.indexing import database_fingerprint, service_document
 from directory.models import Answer, ImmigrationStatus, Service, ServiceStatus
 from search import SearchRequest
 from tests.factories import make_service
 
 
 def search_ids(app, **kwargs):
-    return [hit.service_id for hit in app.extensions["search"].search(SearchRequest(**kwargs)).hits]
+    return [hit.service_id for hit in app.extensions["indexer"].engine.search(SearchRequest(**kwargs)).hits]
 
 
 def test_unknown_or_restricted_immigration_status_never_matches_the_open_filter(app, session, reindex):
@@ -24,23 +24,29 @@ def test_unknown_or_restricted_immigration_status_never_matches_the_open_filter(
     assert search_ids(app, flags=("open_to_all",)) == [str(open_to_all.id)]
 
 
-def test_only_yes_answers_become_filterable_flags(session):
+def test_only_yes_answers_become_filterable_flags(app, session):
     service = make_service(session, "Flags", nrpf_support=Answer.YES, nrpf_support_checked_on=date(2026, 1, 1),
                            interpreters=Answer.UNKNOWN, free=Answer.NO)
-    assert service_document(service)["flags"] == "nrpf_support"
+    assert service_document(service, app.extensions["indexer"].gazetteer)["flags"] == "nrpf_support"
 
 
-def test_confidential_services_are_indexed_without_their_coordinates(session):
-    refuge = make_service(session, "Refuge", confidential_location=True, point=(50.83, -0.17))
+def test_confidential_services_are_indexed_at_their_town_never_their_own_coordinates(app, session):
+    gazetteer = app.extensions["indexer"].gazetteer
+    refuge = make_service(session, "Refuge", confidential_location=True, point=(50.8312, -0.1734),
+                          address=("7 Hidden Lane", "Hove", "BN3 9ZZ"))
     office = make_service(session, "Office", point=(50.82, -0.14))
-    assert (service_document(refuge)["latitude"], service_document(refuge)["longitude"]) == (None, None)
-    assert (service_document(office)["latitude"], service_document(office)["longitude"]) == (50.82, -0.14)
+    hove = gazetteer.coarse_point("Hove")
+    assert (service_document(refuge, gazetteer)["latitude"], service_document(refuge, gazetteer)["longitude"]) == (
+        hove.latitude, hove.longitude)
+    assert (hove.latitude, hove.longitude) != (50.8312, -0.1734)
+    assert (service_document(office, gazetteer)["latitude"], service_document(office, gazetteer)["longitude"]) == (
+        50.82, -0.14)
 
 
 def test_a_missing_index_is_rebuilt_when_the_app_starts(app, session, reindex, tmp_path):
     service = make_service(session, "Advice line")
     reindex()
-    app.extensions["search"].close()
+    app.extensions["indexer"].engine.close()
     root = tmp_path / "index"
     (root / "CURRENT").unlink()
     restarted = create_app({**app.config, "TESTING": True})
@@ -53,22 +59,22 @@ def test_an_index_of_an_older_schema_is_rebuilt_when_the_app_starts(app, session
     current = tmp_path / "index" / "CURRENT"
     current.write_text(json.dumps({**json.loads(current.read_text()), "schema_version": 0}))
     restarted = create_app({**app.config, "TESTING": True})
-    assert restarted.extensions["search"].is_usable()
+    assert restarted.extensions["indexer"].engine.is_usable()
     assert len(search_ids(restarted, text="advice")) == 1
 
 
 def test_drift_between_database_and_index_is_noticed_and_mended(app, session, reindex):
-    engine = app.extensions["search"]
+    indexer = app.extensions["indexer"]
     service = make_service(session, "Advice line")
     reindex()
-    assert index_is_current(session, engine)
+    assert indexer.is_current(session)
     service.name = "Befriending line"
     service.last_modified = datetime.now(timezone.utc) + timedelta(seconds=5)
     session.commit()  # changed behind the index's back
-    assert not index_is_current(session, engine)
-    assert ensure_index(session, engine) == 1
+    assert not indexer.is_current(session)
+    assert indexer.ensure(session) == 1
     assert search_ids(app, text="befriending") == [str(service.id)]
-    assert ensure_index(session, engine) is None
+    assert indexer.ensure(session) is None
 
 
 def test_reindexing_a_service_that_closed_removes_it(app, session, reindex):
@@ -76,13 +82,13 @@ def test_reindexing_a_service_that_closed_removes_it(app, session, reindex):
     reindex()
     service.status = ServiceStatus.TEMPORARILY_CLOSED
     session.commit()
-    reindex_service(session, app.extensions["search"], service)
+    app.extensions["indexer"].reindex(service)
     assert search_ids(app, text="advice") == []
 
 
 def test_the_sample_directory_is_indexed_with_active_services_only(sample_app):
     with Session(sample_app.extensions["database"]) as session:
         active = session.exec(select(Service).where(Service.status == ServiceStatus.ACTIVE)).all()
-        assert index_is_current(session, sample_app.extensions["search"])
+        assert sample_app.extensions["indexer"].is_current(session)
         assert database_fingerprint(session).count == len(active)
-    assert sample_app.extensions["search"].search(SearchRequest()).total == len(active)
+    assert sample_app.extensions["indexer"].engine.search(SearchRequest()).total == len(active)

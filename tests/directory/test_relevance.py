@@ -12,7 +12,7 @@ def top(sample_app):
     """The first services a search returns, as (name, need codes, description)."""
 
     def _top(text: str, how_many: int = 5, **filters):
-        results = sample_app.extensions["search"].search(SearchRequest(text=text, per_page=how_many, **filters))
+        results = sample_app.extensions["indexer"].engine.search(SearchRequest(text=text, per_page=how_many, **filters))
         with Session(sample_app.extensions["database"]) as session:
             services = public_services_in_order(session, [hit.service_id for hit in results.hits])
             return [

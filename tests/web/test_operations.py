@@ -55,7 +55,7 @@ def test_migrations_create_exactly_the_tables_the_models_describe(app):
 def test_a_search_index_deleted_at_run_time_is_rebuilt_from_the_database(app, client, session, reindex, tmp_path):
     make_service(session, "Advice line")
     reindex()
-    app.extensions["search"].close()
+    app.extensions["indexer"].engine.close()
     shutil.rmtree(tmp_path / "index")
     assert "1 service found" in client.get("/search?q=advice").get_data(as_text=True)
 
