@@ -83,12 +83,17 @@ class Gazetteer:
             gazetteer._add_district(row)
         for row in _rows(folder / "places.csv"):
             gazetteer._add_place(row)
+        post_towns = defaultdict(list)
         for row in _rows(folder / "outcodes.csv"):
-            gazetteer.outcodes[row["outcode"]] = Place(
+            outcode = Place(
                 label=row["outcode"],
                 point=Point(float(row["latitude"]), float(row["longitude"])),
                 area_codes=gazetteer.codes_containing(row["district_code"]),
             )
+            gazetteer.outcodes[row["outcode"]] = outcode
+            post_towns[row["post_town"]].append(outcode)
+        for post_town, outcodes in post_towns.items():
+            gazetteer._add_post_town(post_town, outcodes)
         for row in _rows(folder / "postcode_areas.csv"):
             gazetteer.areas[row["area"]] = Place(
                 label=row["area"], point=Point(float(row["latitude"]), float(row["longitude"])), approximate=True
@@ -103,6 +108,17 @@ class Gazetteer:
         place = Place(label=row["name"], point=Point(float(row["latitude"]), float(row["longitude"])),
                       area_codes=self.codes_containing(code))
         self.names[_name_key(row["name"])].append(place)
+
+    def _add_post_town(self, post_town: str, outcodes: list[Place]) -> None:
+        """A post town GeoNames lacks (Polegate, Mayfield): the centre of its postcode districts."""
+        key = _name_key(post_town)
+        if key in self.names:
+            return
+        latitude = sum(o.point.latitude for o in outcodes) / len(outcodes)
+        longitude = sum(o.point.longitude for o in outcodes) / len(outcodes)
+        label = post_town.title().replace("-On-", "-on-").replace("-By-", "-by-")
+        self.names[key].append(Place(label=label, point=Point(round(latitude, 5), round(longitude, 5)),
+                                     area_codes=outcodes[0].area_codes))
 
     def _add_place(self, row: dict) -> None:
         place = Place(

@@ -149,6 +149,8 @@ def _in_box(centre: Point, radius_miles: float) -> Query:
 def _nearest(searcher, query: Query, centre: Point, radius_miles: float | None, wanted: int):
     """(distance, docnum) of located matches nearest first: all within the radius, or enough to fill a page."""
     reader = searcher.reader()
+    if not reader.has_column("latitude"):
+        return []  # an empty index, or one where no service has a place
     latitudes, longitudes = reader.column_reader("latitude"), reader.column_reader("longitude")
     radii = (radius_miles,) if radius_miles is not None else WIDENING_RADII_MILES
     found: list[tuple[float, int]] = []

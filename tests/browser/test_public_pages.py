@@ -104,3 +104,29 @@ def test_public_pages_have_no_accessibility_violations(browser, live_server, pub
             failures[path] = [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
     context.close()
     assert failures == {}, json.dumps(failures, indent=1)
+
+
+def test_use_my_location_fills_the_form_and_shows_nearest_first(browser, live_server):
+    context = browser.new_context(geolocation={"latitude": 50.82264, "longitude": -0.13719},
+                                  permissions=["geolocation"])
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.get_by_role("button", name="Use my location").click()
+    page.wait_for_url("**/search?**")
+    query = page.url.split("?", 1)[1]
+    assert "lat=50.82" in query and "lon=-0.14" in query, "coordinates are rounded before they leave the browser"
+    assert "of your location" in page.locator("#results-place").inner_text()
+    miles = [float(text.split()[0]) for text in page.locator(".app-distance").all_inner_texts() if text[0].isdigit()]
+    assert miles and miles == sorted(miles)
+    context.close()
+
+
+def test_without_javascript_there_is_no_location_button_and_place_search_still_works(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    assert not page.get_by_role("button", name="Use my location").is_visible()
+    page.get_by_label("Where?").fill("Crawley")
+    page.get_by_role("button", name="Search", exact=True).click()
+    assert "of Crawley" in page.locator("#results-place").inner_text()
+    context.close()

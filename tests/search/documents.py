@@ -3,7 +3,8 @@
 
 def document(identifier: str, name: str, *, description: str = "", needs: str = "", needs_text: str = "",
              flags: str = "", languages: str = "en", audience: str = "", delivery: str = "phone",
-             organization: str = "Example Trust", modified: int = 0) -> dict:
+             organization: str = "Example Trust", modified: int = 0, areas: str = "",
+             point: tuple[float, float] | None = None) -> dict:
     return {
         "id": identifier,
         "name": name,
@@ -19,9 +20,9 @@ def document(identifier: str, name: str, *, description: str = "", needs: str = 
         "delivery": delivery,
         "languages": languages,
         "flags": flags,
-        "areas": "",
+        "areas": areas,
         "name_sort": name.casefold(),
         "modified": modified,
-        "latitude": None,
-        "longitude": None,
+        "latitude": point[0] if point else None,
+        "longitude": point[1] if point else None,
     }
