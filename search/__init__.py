@@ -20,8 +20,8 @@ class SearchEngine:
     """The small interface the rest of the app uses, so another backend could replace Whoosh."""
 
     def __init__(self, index_dir: str | Path, synonyms_file: str | Path):
-        self.index = SearchIndex(index_dir)
         self.synonyms = SynonymTable.from_file(synonyms_file)
+        self.index = SearchIndex(index_dir, self.synonyms)
 
     def is_usable(self) -> bool:
         return self.index.is_usable()

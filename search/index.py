@@ -26,8 +26,10 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import Every
 from whoosh.support.charset import accent_map
 
+from .synonyms import SynonymTable
+
 # Bump when the schema or the document shape changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 WRITER_TIMEOUT_SECONDS = 10.0
 
@@ -38,9 +40,13 @@ PLAIN = _words | StopFilter()
 
 MICRODEGREES = 1_000_000
 
-def to_stored(document: dict) -> dict:
-    """The document as Whoosh stores it: the point in whole microdegrees, and whether there is one."""
+def to_stored(document: dict, synonyms: SynonymTable) -> dict:
+    """The document as Whoosh stores it: tagged with its synonym groups, its point in microdegrees."""
     stored = dict(document)
+    name_text = " ".join((document["name"], document["alternate_name"], document["needs_text"]))
+    other_text = " ".join((document["organization"], document["description"], document["details"]))
+    stored["name_concepts"] = " ".join(sorted(synonyms.groups_in(name_text)))
+    stored["text_concepts"] = " ".join(sorted(synonyms.groups_in(other_text)))
     latitude, longitude = stored.pop("latitude", None), stored.pop("longitude", None)
     if latitude is not None and longitude is not None:
         stored.update(located="yes", latitude=round(latitude * MICRODEGREES), longitude=round(longitude * MICRODEGREES))
@@ -58,6 +64,8 @@ def build_schema() -> Schema:
         description=TEXT(analyzer=STEMMED),
         details=TEXT(analyzer=STEMMED, field_boost=0.5),
         spelling=TEXT(analyzer=PLAIN, phrase=False),
+        name_concepts=KEYWORD(scorable=True, field_boost=4.0),
+        text_concepts=KEYWORD(scorable=True),
         needs=KEYWORD(commas=True, lowercase=True),
         audience=KEYWORD(commas=True, lowercase=True),
         delivery=KEYWORD(commas=True, lowercase=True),
@@ -88,8 +96,9 @@ class Fingerprint:
 class SearchIndex:
     """One index root on disk; safe to share between threads of one process."""
 
-    def __init__(self, root: str | os.PathLike):
+    def __init__(self, root: str | os.PathLike, synonyms: SynonymTable):
         self.root = Path(root)
+        self.synonyms = synonyms
         self._lock = threading.Lock()
         self._searcher = None
         self._searcher_generation = None
@@ -106,16 +115,19 @@ class SearchIndex:
         except (FileNotFoundError, json.JSONDecodeError):
             return None
 
+    def _is_ours(self, current: dict | None) -> bool:
+        """Built by this schema version with this synonym table (documents are tagged by it)."""
+        return bool(current) and current.get("schema_version") == SCHEMA_VERSION and (
+            current.get("synonyms") == self.synonyms.fingerprint)
+
     def is_usable(self) -> bool:
-        """True when a complete index of this schema version is in place."""
+        """True when a complete index of this schema version and synonym table is in place."""
         current = self._read_current()
-        if not current or current.get("schema_version") != SCHEMA_VERSION:
-            return False
-        return whoosh_index.exists_in(self.root / current["generation"])
+        return self._is_ours(current) and whoosh_index.exists_in(self.root / current["generation"])
 
     def _open(self):
         current = self._read_current()
-        if not current or current.get("schema_version") != SCHEMA_VERSION:
+        if not self._is_ours(current):
             raise IndexMissing(f"No search index of version {SCHEMA_VERSION} under {self.root}")
         return current["generation"], whoosh_index.open_dir(self.root / current["generation"])
 
@@ -130,7 +142,7 @@ class SearchIndex:
         writer = ix.writer(limitmb=128)
         try:
             for document in documents:
-                writer.add_document(**to_stored(document))
+                writer.add_document(**to_stored(document, self.synonyms))
                 count += 1
             writer.commit(optimize=True)
         except BaseException:
@@ -138,7 +150,9 @@ class SearchIndex:
             shutil.rmtree(path, ignore_errors=True)
             raise
         temporary = self.root / f"CURRENT.{uuid.uuid4().hex}"
-        temporary.write_text(json.dumps({"generation": generation, "schema_version": SCHEMA_VERSION}))
+        temporary.write_text(json.dumps(
+            {"generation": generation, "schema_version": SCHEMA_VERSION, "synonyms": self.synonyms.fingerprint}
+        ))
         os.replace(temporary, self._current_file)
         self._remove_old_generations(keep={generation})
         return count
@@ -155,7 +169,7 @@ class SearchIndex:
     def upsert(self, document: dict) -> None:
         _, ix = self._open()
         with ix.writer(timeout=WRITER_TIMEOUT_SECONDS) as writer:
-            writer.update_document(**to_stored(document))
+            writer.update_document(**to_stored(document, self.synonyms))
 
     def delete(self, service_id: str) -> None:
         _, ix = self._open()

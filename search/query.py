@@ -8,16 +8,16 @@ the text fields, so syntax characters, SQL fragments or a 10,000-character paste
 from dataclasses import dataclass, field
 from math import ceil
 
-from whoosh.query import And, Every, FuzzyTerm, Not, NumericRange, Or, Phrase, Query, Term
+from whoosh.query import And, Every, FuzzyTerm, Not, NumericRange, Or, Query, Term
 
 from .distance import Point, bounding_box, miles_between
 from .index import MICRODEGREES, STEMMED, SearchIndex
-from .synonyms import SynonymTable, normalise_words
+from .synonyms import Concept, SynonymTable, normalise_words
 
 MAX_QUERY_CHARACTERS = 500
 MAX_QUERY_WORDS = 16
 MAX_PER_PAGE = 100
-# Field weights live in the schema; these are the fields a word is looked for in.
+# Field weights live in the schema; these are the fields a word without synonyms is looked for in.
 TEXT_FIELDS = ("name", "alternate_name", "organization", "needs_text", "description", "details")
 EXACT_NAME_BOOST = 25.0
 TYPO_BOOST = 0.6
@@ -76,15 +76,6 @@ def query_words(text: str) -> list[str]:
     return normalise_words(text[:MAX_QUERY_CHARACTERS])[:MAX_QUERY_WORDS]
 
 
-def _phrase_query(words: tuple[str, ...]) -> Query | None:
-    terms = [token.text for token in STEMMED(" ".join(words))]
-    if not terms:
-        return None
-    if len(terms) == 1:
-        return Or([Term(name, terms[0]) for name in TEXT_FIELDS])
-    return Or([Phrase(name, terms) for name in TEXT_FIELDS])
-
-
 def _typo_query(word: str, reader) -> Query | None:
     """A fuzzy match for a word the index has never seen (most likely a typo)."""
     if len(word) < 4 or word.isdigit() or reader.doc_frequency("spelling", word):
@@ -93,12 +84,16 @@ def _typo_query(word: str, reader) -> Query | None:
     return FuzzyTerm("spelling", word, boost=TYPO_BOOST, maxdist=distance, prefixlength=1)
 
 
-def _concept_query(phrases: list[tuple[str, ...]], reader) -> Query | None:
-    parts = [q for q in (_phrase_query(phrase) for phrase in phrases) if q is not None]
-    if len(phrases) == 1 and len(phrases[0]) == 1:
-        typo = _typo_query(phrases[0][0], reader)
-        if typo is not None:
-            parts.append(typo)
+def _concept_query(concept: Concept, reader) -> Query | None:
+    """A synonym group is one tag lookup (tagged at index time); any other word is looked up
+    in each text field, with a fuzzy match on top when the index has never seen it."""
+    if concept.group:
+        return Or([Term("name_concepts", concept.group), Term("text_concepts", concept.group)])
+    word = concept.words[0]
+    parts: list[Query] = [Term(name, token.text) for token in STEMMED(word) for name in TEXT_FIELDS]
+    typo = _typo_query(word, reader)
+    if typo is not None:
+        parts.append(typo)
     return Or(parts) if parts else None
 
 
@@ -125,7 +120,7 @@ def _text_query(searcher, synonyms: SynonymTable, words: list[str]) -> Query:
         return Every()
     exact_name = Term("name_exact", " ".join(words), boost=EXACT_NAME_BOOST)
     strict = Or([And(concepts), exact_name])
-    if len(concepts) > 1 and searcher.search(strict, limit=1).is_empty():
+    if len(concepts) > 1 and next(iter(searcher.docs_for_query(strict)), None) is None:
         return Or(concepts)
     return strict
 

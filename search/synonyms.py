@@ -1,8 +1,18 @@
-"""The synonym and abbreviation table, kept as data (one group of equivalents a line)."""
+"""The synonym and abbreviation table, kept as data (one group of equivalents a line).
 
+Synonyms are applied at index time: wherever a document says any phrase of a group, it is
+tagged with the group's concept id, so a search for "dv" is one term lookup rather than a
+phrase search for every way of saying domestic abuse. Phrases are compared word by word on
+stems, so "refuges" matches "refuge" and "trafficked" matches "trafficking".
+"""
+
+import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
+
+from whoosh.lang.porter import stem
 
 _WORD = re.compile(r"\w+")
 
@@ -14,20 +24,30 @@ def normalise_words(text: str) -> list[str]:
     return _WORD.findall(folded)
 
 
+def _stems(words: list[str]) -> tuple[str, ...]:
+    return tuple(stem(word) for word in words)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One idea in a query: a synonym group (by id), or a single word with no synonyms."""
+
+    words: tuple[str, ...]
+    group: str | None = None
+
+
 class SynonymTable:
-    """Maps a phrase (a tuple of words) to every phrase of its group, longest match first."""
+    """Finds the synonym groups a run of words mentions, longest phrase first."""
 
     def __init__(self, groups: list[list[str]]):
-        self._groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-        for group in groups:
-            phrases = [tuple(normalise_words(member)) for member in group]
-            phrases = [phrase for phrase in phrases if phrase]
-            for phrase in phrases:
-                self._groups.setdefault(phrase, [])
-                for other in phrases:
-                    if other not in self._groups[phrase]:
-                        self._groups[phrase].append(other)
-        self.longest = max((len(phrase) for phrase in self._groups), default=1)
+        self._group_of: dict[tuple[str, ...], str] = {}
+        for number, group in enumerate(groups):
+            for member in group:
+                phrase = _stems(normalise_words(member))
+                if phrase:
+                    self._group_of.setdefault(phrase, f"syn{number}")
+        self.longest = max((len(phrase) for phrase in self._group_of), default=1)
+        self.fingerprint = hashlib.sha256(repr(sorted(self._group_of.items())).encode()).hexdigest()[:16]
 
     @classmethod
     def from_file(cls, path: str | Path) -> "SynonymTable":
@@ -38,21 +58,31 @@ class SynonymTable:
                 groups.append([member.strip() for member in line.split(",") if member.strip()])
         return cls(groups)
 
-    def split(self, words: list[str]) -> list[list[tuple[str, ...]]]:
-        """Split a query into concepts: each is the list of phrases that may stand for it.
+    def _match_at(self, stems: tuple[str, ...], position: int) -> tuple[str, int] | None:
+        for size in range(min(self.longest, len(stems) - position), 0, -1):
+            group = self._group_of.get(stems[position : position + size])
+            if group:
+                return group, size
+        return None
 
-        A word with no synonym is a concept of one phrase, itself.
-        """
-        concepts = []
-        position = 0
+    def split(self, words: list[str]) -> list[Concept]:
+        """Split a query into concepts; a word with no synonym is a concept of its own."""
+        stems = _stems(words)
+        concepts, position = [], 0
         while position < len(words):
-            for size in range(min(self.longest, len(words) - position), 0, -1):
-                phrase = tuple(words[position : position + size])
-                if phrase in self._groups:
-                    concepts.append(self._groups[phrase])
-                    position += size
-                    break
-            else:
-                concepts.append([(words[position],)])
-                position += 1
+            match = self._match_at(stems, position)
+            size = match[1] if match else 1
+            concepts.append(Concept(tuple(words[position : position + size]), match[0] if match else None))
+            position += size
         return concepts
+
+    def groups_in(self, text: str) -> set[str]:
+        """Every group any phrase of `text` belongs to: the concept tags a document is indexed with."""
+        stems = _stems(normalise_words(text))
+        found = set()
+        for position in range(len(stems)):
+            for size in range(1, min(self.longest, len(stems) - position) + 1):
+                group = self._group_of.get(stems[position : position + size])
+                if group:
+                    found.add(group)
+        return found

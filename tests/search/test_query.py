@@ -103,5 +103,21 @@ def test_query_length_is_bounded():
 def test_synonym_table_prefers_the_longest_phrase():
     table = SynonymTable([["nrpf", "no recourse to public funds"], ["public", "state"]])
     concepts = table.split(["no", "recourse", "to", "public", "funds", "help"])
-    assert set(concepts[0]) == {("no", "recourse", "to", "public", "funds"), ("nrpf",)}
-    assert concepts[1] == [("help",)]
+    assert concepts[0].words == ("no", "recourse", "to", "public", "funds")
+    assert concepts[0].group == table.split(["nrpf"])[0].group
+    assert (concepts[1].words, concepts[1].group) == (("help",), None)
+
+
+def test_documents_are_tagged_with_every_group_they_mention_on_stems():
+    table = SynonymTable([["refuge", "safe house"], ["dv", "domestic abuse"], ["fgm"]])
+    refuge, dv = table.split(["refuge"])[0].group, table.split(["dv"])[0].group
+    assert table.groups_in("Two refuges and a safe-house for survivors of Domestic Abuse") == {refuge, dv}
+    assert table.groups_in("Abuse that is domestic") == set()
+
+
+def test_an_index_built_with_another_synonym_table_is_rebuilt(tmp_path):
+    old = SearchEngine(tmp_path / "index", "data/synonyms.txt")
+    old.rebuild([document("a", "Advice line")])
+    edited = tmp_path / "synonyms.txt"
+    edited.write_text("advice, guidance\n")
+    assert not SearchEngine(tmp_path / "index", edited).is_usable()
