@@ -24,10 +24,3 @@ def miles_between(a: Point, b: Point) -> float:
     h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
 
-
-def bounding_box(centre: Point, radius_miles: float) -> tuple[float, float, float, float]:
-    """(south, north, west, east) enclosing a circle: a cheap pre-filter before exact distances."""
-    dlat = math.degrees(radius_miles / EARTH_RADIUS_MILES)
-    cos_lat = max(0.01, math.cos(math.radians(centre.latitude)))
-    dlon = math.degrees(radius_miles / (EARTH_RADIUS_MILES * cos_lat))
-    return centre.latitude - dlat, centre.latitude + dlat, centre.longitude - dlon, centre.longitude + dlon

@@ -102,6 +102,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._searcher = None
         self._searcher_generation = None
+        self._derived: dict = {}
 
     # -- generations -------------------------------------------------------------------------
 
@@ -193,7 +194,17 @@ class SearchIndex:
                     self._searcher.close()
                 self._searcher_generation, ix = self._open()
                 self._searcher = ix.searcher()
+                self._derived = {}
             return self._searcher
+
+    def derived(self, searcher, name: str, build):
+        """A value computed from one searcher (e.g. position arrays), kept until the index changes."""
+        with self._lock:
+            if searcher is not self._searcher:
+                return build(searcher)
+            if name not in self._derived:
+                self._derived[name] = build(searcher)
+            return self._derived[name]
 
     def fingerprint(self) -> Fingerprint:
         searcher = self.searcher()

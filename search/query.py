@@ -8,10 +8,12 @@ the text fields, so syntax characters, SQL fragments or a 10,000-character paste
 from dataclasses import dataclass, field
 from math import ceil
 
-from whoosh.query import And, Every, FuzzyTerm, Not, NumericRange, Or, Query, Term
+import numpy as np
+from whoosh.query import And, Every, FuzzyTerm, Or, Query, Term
 
-from .distance import Point, bounding_box, miles_between
-from .index import MICRODEGREES, STEMMED, SearchIndex
+from .distance import Point
+from .index import STEMMED, SearchIndex
+from .nearby import GeoTable, matching
 from .synonyms import Concept, SynonymTable, normalise_words
 
 MAX_QUERY_CHARACTERS = 500
@@ -22,10 +24,7 @@ TEXT_FIELDS = ("name", "alternate_name", "organization", "needs_text", "descript
 EXACT_NAME_BOOST = 25.0
 TYPO_BOOST = 0.6
 MAX_NATIONAL_HELPLINES = 10
-# With no radius, look in ever wider circles until a page is full: most searches stop at the first.
-WIDENING_RADII_MILES = (5.0, 15.0, 50.0, 150.0, 500.0, 13_000.0)
 NATIONAL = Term("flags", "national_helpline")
-LOCATED = Term("located", "yes")
 
 
 @dataclass(frozen=True)
@@ -133,59 +132,35 @@ def _all_of(*queries: Query | None) -> Query:
     return parts[0] if len(parts) == 1 else And(parts)
 
 
-def _in_box(centre: Point, radius_miles: float) -> Query:
-    south, north, west, east = bounding_box(centre, radius_miles)
-    return And([
-        NumericRange("latitude", round(south * MICRODEGREES), round(north * MICRODEGREES)),
-        NumericRange("longitude", round(west * MICRODEGREES), round(east * MICRODEGREES)),
-    ])
+def _located_search(searcher, geo: GeoTable, query: Query, request: SearchRequest, per_page: int, page: int):
+    """Local services nearest first, then those farther (or placeless) whose service area covers the place."""
+    matches = matching(searcher, geo, None if isinstance(query, Every) else query) & ~geo.national
+    local = np.flatnonzero(matches & geo.located)
+    miles = geo.miles_from(request.point, local)
+    if request.radius_miles is not None:
+        within = miles <= request.radius_miles
+        local, miles = local[within], miles[within]
+    order = np.argsort(miles, kind="stable")
+    ranked = [(int(d), float(m), False) for d, m in zip(local[order], miles[order])]
 
-
-def _nearest(searcher, query: Query, centre: Point, radius_miles: float | None, wanted: int):
-    """(distance, docnum) of located matches nearest first: all within the radius, or enough to fill a page."""
-    reader = searcher.reader()
-    if not reader.has_column("latitude"):
-        return []  # an empty index, or one where no service has a place
-    latitudes, longitudes = reader.column_reader("latitude"), reader.column_reader("longitude")
-    radii = (radius_miles,) if radius_miles is not None else WIDENING_RADII_MILES
-    found: list[tuple[float, int]] = []
-    for radius in radii:
-        found = []
-        for docnum in searcher.docs_for_query(_all_of(query, _in_box(centre, radius))):
-            point = Point(latitudes[docnum] / MICRODEGREES, longitudes[docnum] / MICRODEGREES)
-            miles = miles_between(centre, point)
-            if miles <= radius:
-                found.append((miles, docnum))
-        if len(found) >= wanted:
-            break
-    found.sort()
-    return found
-
-
-def _located_search(searcher, query: Query, request: SearchRequest, per_page: int, page: int):
-    """Local services nearest first, then those whose service area covers the place."""
-    local_query = _all_of(query, Not(NATIONAL), LOCATED)
-    nearest = _nearest(searcher, local_query, request.point, request.radius_miles, page * per_page)
-    if request.radius_miles is None:
-        # Everything located is listed by distance; count it without measuring every distance.
-        total_local = sum(1 for _ in searcher.docs_for_query(local_query))
-        covering_query = _all_of(query, Not(NATIONAL), Not(LOCATED))
-    else:
-        total_local = len(nearest)
-        covering_query = _all_of(query, Not(NATIONAL))
-    covering: list[int] = []
     if request.area_codes:
-        near = {docnum for _, docnum in nearest}
-        covers = Or([Term("areas", code) for code in request.area_codes])
-        ranked = searcher.search(_all_of(covering_query, covers), limit=None, sortedby="name_sort")
-        covering = [docnum for docnum in ranked.docs() if docnum not in near]
-    ordered = [(docnum, miles, False) for miles, docnum in nearest] + [(d, None, True) for d in covering]
+        covers = matches & geo.covering(searcher, request.area_codes)
+        covers[local] = False
+        beyond = np.flatnonzero(covers & geo.located)
+        beyond_miles = geo.miles_from(request.point, beyond)
+        order = np.argsort(beyond_miles, kind="stable")
+        ranked += [(int(d), float(m), True) for d, m in zip(beyond[order], beyond_miles[order])]
+        placeless = [int(d) for d in np.flatnonzero(covers & ~geo.located)]
+        if placeless:
+            names = searcher.reader().column_reader("name_sort")
+            ranked += [(d, None, True) for d in sorted(placeless, key=lambda d: names[d])]
+
     start = (page - 1) * per_page
     hits = [
-        Hit(service_id=searcher.stored_fields(docnum)["id"], distance_miles=miles, covers_area=covers_area)
-        for docnum, miles, covers_area in ordered[start : start + per_page]
+        Hit(service_id=searcher.stored_fields(docnum)["id"], distance_miles=distance, covers_area=covers_area)
+        for docnum, distance, covers_area in ranked[start : start + per_page]
     ]
-    return hits, total_local + len(covering)
+    return hits, len(ranked)
 
 
 def search(index: SearchIndex, synonyms: SynonymTable, request: SearchRequest) -> SearchResults:
@@ -203,8 +178,8 @@ def search(index: SearchIndex, synonyms: SynonymTable, request: SearchRequest) -
         hits = [Hit(service_id=hit["id"], score=hit.score or 0.0) for hit in results[(page - 1) * per_page :]]
         return SearchResults(hits=hits, total=len(results), page=page, per_page=per_page, words=words)
 
-    query = _all_of(text_query, filter_query)
-    hits, total = _located_search(searcher, query, request, per_page, page)
+    geo = index.derived(searcher, "geo", GeoTable.of)
+    hits, total = _located_search(searcher, geo, _all_of(text_query, filter_query), request, per_page, page)
     national = searcher.search(_all_of(text_query, NATIONAL), filter=filter_query, limit=MAX_NATIONAL_HELPLINES,
                                sortedby="name_sort" if isinstance(text_query, Every) else None)
     return SearchResults(

@@ -3,7 +3,7 @@
 import pytest
 
 from search import SearchEngine, SearchRequest
-from search.distance import Point, bounding_box, miles_between
+from search.distance import Point, miles_between
 
 from .documents import document
 
@@ -41,13 +41,6 @@ def test_haversine_distance_matches_a_known_distance():
     assert miles_between(BRIGHTON, Point(*CRAWLEY)) == pytest.approx(19.9, abs=0.3)
 
 
-def test_the_bounding_box_contains_the_whole_circle():
-    south, north, west, east = bounding_box(BRIGHTON, 10)
-    for bearing_point in (Point(BRIGHTON.latitude, east), Point(north, BRIGHTON.longitude)):
-        assert miles_between(BRIGHTON, bearing_point) == pytest.approx(10, rel=0.01)
-    assert south < BRIGHTON.latitude < north and west < BRIGHTON.longitude < east
-
-
 def test_services_come_nearest_first_with_their_distance(engine):
     results = near(engine, areas=())
     assert [hit.service_id for hit in results.hits] == ["hove", "lewes", "crawley", "chichester"]
@@ -64,6 +57,7 @@ def test_services_covering_the_area_follow_labelled_even_without_an_office_nearb
     results = near(engine, radius=10)
     assert [(h.service_id, h.covers_area) for h in results.hits] == [
         ("hove", False), ("lewes", False), ("pan-sussex", True)]
+    assert results.hits[2].distance_miles is None  # a phone line has no place to measure from
     # Crawley's and West Sussex's services are further than 10 miles and do not cover Brighton.
     assert results.total == 3
 
@@ -93,3 +87,20 @@ def test_a_place_far_from_sussex_still_gets_results_just_far_away(engine):
     results = engine.search(SearchRequest(point=manchester, radius_miles=None))
     assert results.hits[0].service_id == "crawley"
     assert results.hits[0].distance_miles > 150
+
+
+def test_a_service_covering_the_area_beyond_the_radius_keeps_its_distance(engine):
+    results = near(engine, radius=10, areas=("E07000226",))
+    assert [(h.service_id, h.covers_area) for h in results.hits] == [
+        ("hove", False), ("lewes", False), ("crawley", True)]
+    assert results.hits[2].distance_miles == pytest.approx(19.9, abs=0.3)
+
+
+def test_an_update_to_the_index_is_seen_by_the_next_location_search(engine, tmp_path):
+    local = SearchEngine(tmp_path / "index", "data/synonyms.txt")
+    local.rebuild([document("hove", "Hove advice centre", point=HOVE)])
+    assert [h.service_id for h in local.search(SearchRequest(point=BRIGHTON)).hits] == ["hove"]
+    local.upsert(document("lewes", "Lewes counselling", point=LEWES))
+    local.delete("hove")
+    assert [h.service_id for h in local.search(SearchRequest(point=BRIGHTON)).hits] == ["lewes"]
+    local.close()
