@@ -7,7 +7,7 @@ carries the date it was last checked.
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Flask
+from flask import Flask, request, url_for
 
 from .models import Answer, ImmigrationStatus, Service
 
@@ -129,6 +129,27 @@ def distance_text(service: Service, miles: float | None) -> str:
     return f"{miles:.1f} miles away"
 
 
+def pagination(page: int, page_count: int) -> dict:
+    """Parameters for GOV.UK's pagination: first, last and two either side, keeping the search."""
+    args = request.args.to_dict(flat=False)
+
+    def href(number: int) -> str:
+        return url_for(request.endpoint, **{**args, "page": number})
+
+    items, last_shown = [], 0
+    for number in range(1, page_count + 1):
+        if number in (1, page_count) or abs(number - page) <= 2:
+            if number - last_shown > 1:
+                items.append({"ellipsis": True})
+            items.append({"number": number, "href": href(number), "current": number == page})
+            last_shown = number
+    return {
+        "previous": {"href": href(page - 1)} if page > 1 else None,
+        "next": {"href": href(page + 1)} if page < page_count else None,
+        "items": items,
+    }
+
+
 def long_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "never"
 
@@ -141,6 +162,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(need_names)
     app.add_template_global(public_addresses)
     app.add_template_global(distance_text)
+    app.add_template_global(pagination)
     app.add_template_global(ACCESS_FLAGS, "ACCESS_FLAGS")
     app.add_template_global(ROUTE_FLAGS, "ROUTE_FLAGS")
     app.add_template_global(SAFE_CONTACT_FLAGS, "SAFE_CONTACT_FLAGS")

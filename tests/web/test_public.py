@@ -149,3 +149,14 @@ def test_filters_apply_without_javascript_and_stay_ticked(client, directory):
     html = client.get("/search?category=housing-refuge").get_data(as_text=True)
     assert "1 service found" in html
     assert re.search(r'value="housing-refuge"\s+checked', html)
+
+
+def test_results_are_paged_with_links_that_keep_the_search(client, session, reindex):
+    for number in range(45):
+        make_service(session, f"Listening service {number:02d}", needs={"mental-health": "Mental health"})
+    reindex()
+    html = client.get("/search?category=mental-health&page=2").get_data(as_text=True)
+    assert "45 services found" in html
+    assert "Listening service 20" in html and "Listening service 19" not in html
+    assert 'href="/search?category=mental-health&amp;page=3"' in html
+    assert 'href="/search?category=mental-health&amp;page=1"' in html
