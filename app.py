@@ -52,6 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         if app.config["LOAD_SAMPLE_DATA"] and directory_is_empty(session):
             load_package(session, indexer, app.config["SAMPLE_DATA_DIR"])
         indexer.ensure(session)
+    # gunicorn forks workers after this (preload_app): none may inherit connections or open files.
+    engine.dispose()
+    indexer.engine.close()
 
     web.init_app(app)
     cli.init_app(app)
