@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from .index import Fingerprint, IndexMissing, SearchIndex
-from .query import Hit, SearchRequest, SearchResults, search
+from .query import Hit, SearchRequest, SearchResults, all_matching, search
 from .synonyms import SynonymTable
 
 __all__ = [
@@ -40,6 +40,9 @@ class SearchEngine:
 
     def search(self, request: SearchRequest) -> SearchResults:
         return search(self.index, self.synonyms, request)
+
+    def all_matching(self, request: SearchRequest) -> list[Hit]:
+        return all_matching(self.index, self.synonyms, request)
 
     def close(self) -> None:
         self.index.close()

@@ -132,8 +132,9 @@ def _all_of(*queries: Query | None) -> Query:
     return parts[0] if len(parts) == 1 else And(parts)
 
 
-def _located_search(searcher, geo: GeoTable, query: Query, request: SearchRequest, per_page: int, page: int):
-    """Local services nearest first, then those farther (or placeless) whose service area covers the place."""
+def _located_ranking(searcher, geo: GeoTable, query: Query, request: SearchRequest) -> list[tuple]:
+    """(docnum, miles, covers_area): local services nearest first, then those farther (or placeless)
+    whose service area covers the place."""
     matches = matching(searcher, geo, None if isinstance(query, Every) else query) & ~geo.national
     local = np.flatnonzero(matches & geo.located)
     miles = geo.miles_from(request.point, local)
@@ -154,35 +155,56 @@ def _located_search(searcher, geo: GeoTable, query: Query, request: SearchReques
         if placeless:
             names = searcher.reader().column_reader("name_sort")
             ranked += [(d, None, True) for d in sorted(placeless, key=lambda d: names[d])]
+    return ranked
 
-    start = (page - 1) * per_page
-    hits = [
+
+def _hits(searcher, ranked: list[tuple]) -> list[Hit]:
+    return [
         Hit(service_id=searcher.stored_fields(docnum)["id"], distance_miles=distance, covers_area=covers_area)
-        for docnum, distance, covers_area in ranked[start : start + per_page]
+        for docnum, distance, covers_area in ranked
     ]
-    return hits, len(ranked)
+
+
+def _national(searcher, text_query: Query, filter_query: Query | None, limit: int | None) -> list[Hit]:
+    results = searcher.search(_all_of(text_query, NATIONAL), filter=filter_query, limit=limit,
+                              sortedby="name_sort" if isinstance(text_query, Every) else None)
+    return [Hit(service_id=hit["id"], score=hit.score or 0.0) for hit in results]
+
+
+def _prepared(index: SearchIndex, synonyms: SynonymTable, request: SearchRequest):
+    words = query_words(request.text)
+    searcher = index.searcher()
+    return words, searcher, _text_query(searcher, synonyms, words), _filter_query(request)
 
 
 def search(index: SearchIndex, synonyms: SynonymTable, request: SearchRequest) -> SearchResults:
     """Find services for a request: by relevance (exact names first), or nearest first given a place."""
     per_page = max(1, min(request.per_page, MAX_PER_PAGE))
     page = max(1, request.page)
-    words = query_words(request.text)
-    searcher = index.searcher()
-    text_query = _text_query(searcher, synonyms, words)
-    filter_query = _filter_query(request)
+    start, end = (page - 1) * per_page, page * per_page
+    words, searcher, text_query, filter_query = _prepared(index, synonyms, request)
 
     if request.point is None:
         sortedby = "name_sort" if isinstance(text_query, Every) else None
-        results = searcher.search(text_query, filter=filter_query, limit=page * per_page, sortedby=sortedby)
-        hits = [Hit(service_id=hit["id"], score=hit.score or 0.0) for hit in results[(page - 1) * per_page :]]
+        results = searcher.search(text_query, filter=filter_query, limit=end, sortedby=sortedby)
+        hits = [Hit(service_id=hit["id"], score=hit.score or 0.0) for hit in results[start:]]
         return SearchResults(hits=hits, total=len(results), page=page, per_page=per_page, words=words)
 
     geo = index.derived(searcher, "geo", GeoTable.of)
-    hits, total = _located_search(searcher, geo, _all_of(text_query, filter_query), request, per_page, page)
-    national = searcher.search(_all_of(text_query, NATIONAL), filter=filter_query, limit=MAX_NATIONAL_HELPLINES,
-                               sortedby="name_sort" if isinstance(text_query, Every) else None)
+    ranked = _located_ranking(searcher, geo, _all_of(text_query, filter_query), request)
     return SearchResults(
-        hits=hits, total=total, page=page, per_page=per_page, words=words,
-        national=[Hit(service_id=hit["id"], score=hit.score or 0.0) for hit in national],
+        hits=_hits(searcher, ranked[start:end]), total=len(ranked), page=page, per_page=per_page, words=words,
+        national=_national(searcher, text_query, filter_query, MAX_NATIONAL_HELPLINES),
     )
+
+
+def all_matching(index: SearchIndex, synonyms: SynonymTable, request: SearchRequest) -> list[Hit]:
+    """Every match in the order a person would see them (national helplines last), unpaged: for the API."""
+    words, searcher, text_query, filter_query = _prepared(index, synonyms, request)
+    if request.point is None:
+        sortedby = "name_sort" if isinstance(text_query, Every) else None
+        results = searcher.search(text_query, filter=filter_query, limit=None, sortedby=sortedby)
+        return [Hit(service_id=hit["id"], score=hit.score or 0.0) for hit in results]
+    geo = index.derived(searcher, "geo", GeoTable.of)
+    ranked = _located_ranking(searcher, geo, _all_of(text_query, filter_query), request)
+    return _hits(searcher, ranked) + _national(searcher, text_query, filter_query, None)

@@ -104,3 +104,9 @@ def test_an_update_to_the_index_is_seen_by_the_next_location_search(engine, tmp_
     local.delete("hove")
     assert [h.service_id for h in local.search(SearchRequest(point=BRIGHTON)).hits] == ["lewes"]
     local.close()
+
+
+def test_all_matching_lists_every_page_then_the_national_helplines(engine):
+    request = SearchRequest(point=BRIGHTON, radius_miles=10, area_codes=("E06000043", "SUSSEX"), per_page=1)
+    assert [h.service_id for h in engine.all_matching(request)] == ["hove", "lewes", "pan-sussex", "helpline"]
+    assert {h.service_id for h in engine.all_matching(SearchRequest(text="phone line"))} == {"pan-sussex", "west-only"}
