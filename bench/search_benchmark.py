@@ -23,9 +23,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from whoosh.analysis import STOP_WORDS  # noqa: E402
+
 from search import SearchEngine, SearchRequest  # noqa: E402
 from search.query import query_words  # noqa: E402
-from search.synonyms import SynonymTable, normalise_words  # noqa: E402
+from search.synonyms import normalise_words  # noqa: E402
 
 SEED = 20240611
 SYNONYMS_FILE = REPO / "data" / "synonyms.txt"
@@ -284,11 +286,25 @@ class WhooshUnderTest:
         self.engine.close()
 
 
+def synonym_groups(path: Path) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """Each phrase of data/synonyms.txt mapped to every phrase of its group, read independently of
+    search/ so the yardstick does not follow that package's internals."""
+    groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            phrases = [tuple(normalise_words(member)) for member in line.split(",")]
+            phrases = [phrase for phrase in phrases if phrase]
+            for phrase in phrases:
+                groups.setdefault(phrase, phrases)
+    return groups
+
+
 class Fts5Yardstick:
     """SQLite FTS5 over the same documents and synonyms: what the standard library alone manages.
 
-    Filter values are stored as tokens in an unweighted `tags` column, so a filter is just more
-    MATCH syntax. As in the app, every concept must match, falling back to any concept.
+    Synonyms are expanded at query time (a concept is an OR of quoted phrases, which FTS5 stems
+    like the text). Filter values are stored as tokens in an unweighted `tags` column, so a filter
+    is just more MATCH syntax. As in the app, every concept must match, falling back to any.
     """
 
     label = "FTS5"
@@ -300,7 +316,8 @@ class Fts5Yardstick:
 
     def __init__(self, path: Path):
         self.path = path
-        self.synonyms = SynonymTable.from_file(SYNONYMS_FILE)
+        self.synonyms = synonym_groups(SYNONYMS_FILE)
+        self.longest_phrase = max(map(len, self.synonyms), default=1)
         self.db = sqlite3.connect(path)
 
     @classmethod
@@ -339,11 +356,24 @@ class Fts5Yardstick:
         ).fetchall()
         return rows[0][1] if rows else 0
 
+    def _concepts(self, words: list[str]) -> list[str]:
+        """Longest synonym phrase first at each position; a word with no synonyms stands alone,
+        unless it is a stop word, which the app's analyser drops too."""
+        concepts, position = [], 0
+        while position < len(words):
+            for size in range(min(self.longest_phrase, len(words) - position), 0, -1):
+                phrase = tuple(words[position : position + size])
+                if size == 1 or phrase in self.synonyms:
+                    break
+            position += size
+            if phrase not in self.synonyms and phrase[0] in STOP_WORDS:
+                continue
+            phrases = self.synonyms.get(phrase, [phrase])
+            concepts.append("(" + " OR ".join('"' + " ".join(p) + '"' for p in phrases) + ")")
+        return concepts
+
     def search(self, request: SearchRequest) -> int:
-        concepts = [
-            "(" + " OR ".join('"' + " ".join(phrase) + '"' for phrase in phrases) + ")"
-            for phrases in self.synonyms.split(query_words(request.text))
-        ]
+        concepts = self._concepts(query_words(request.text))
         total = self._run(self._match(concepts, " AND ", request), request.per_page)
         if not total and len(concepts) > 1:
             total = self._run(self._match(concepts, " OR ", request), request.per_page)

@@ -39,6 +39,7 @@ def from_environment(instance_path: str) -> dict:
         # Where "Exit this page" sends people: a neutral, busy site.
         "EXIT_URL": os.environ.get("EXIT_URL", "https://www.bbc.co.uk/weather"),
         "RESULTS_PER_PAGE": int(os.environ.get("RESULTS_PER_PAGE", "20")),
+        "API_TITLE": os.environ.get("API_TITLE", "Safe Space Directory: Sussex victim support services"),
         # Online geocoding is off unless set: GEOCODER=nominatim plus a user agent.
         "GEOCODER": os.environ.get("GEOCODER") or None,
         "GEOCODER_USER_AGENT": os.environ.get("GEOCODER_USER_AGENT") or None,

@@ -8,6 +8,8 @@ from flask import Flask, g, render_template, request
 
 from .context import close_session
 from .display import register_template_helpers
+from .api import api
+from .api.responses import error_response
 from .public import public
 
 
@@ -35,9 +37,12 @@ def _safety_headers(response):
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)"
     response.headers["Content-Security-Policy"] = _content_security_policy(g.get("csp_nonce", ""))
+    if _wants_json():
+        response.headers["Access-Control-Allow-Origin"] = "*"  # open data, read by other directories
     if not request.path.startswith("/static/"):
         # A shared or seized device should not be able to replay what someone looked at.
-        response.headers["Cache-Control"] = "no-store"
+        # (The API sets its own caching: its data is public and holds nobody's search.)
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
@@ -45,11 +50,23 @@ def _make_nonce() -> None:
     g.csp_nonce = secrets.token_urlsafe(16)
 
 
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
 def _not_found(_error):
+    if _wants_json():
+        return error_response(404, "Not found")
     return render_template("errors/404.html"), 404
 
 
+def _method_not_allowed(_error):
+    return error_response(405, "This API is read-only: use GET") if _wants_json() else (_error, 405)
+
+
 def _server_error(_error):
+    if _wants_json():
+        return error_response(500, "Internal error")
     return render_template("errors/500.html"), 500
 
 
@@ -77,7 +94,9 @@ def init_app(app: Flask) -> None:
     app.after_request(_safety_headers)
     app.teardown_appcontext(close_session)
     app.register_error_handler(404, _not_found)
+    app.register_error_handler(405, _method_not_allowed)
     app.register_error_handler(500, _server_error)
     app.context_processor(lambda: {"cspNonce": g.get("csp_nonce", "")})
     register_template_helpers(app)
     app.register_blueprint(public)
+    app.register_blueprint(api)

@@ -1,0 +1,159 @@
+"""Thin API views: parse parameters, ask the catalogue, shape as HSDS JSON."""
+
+import uuid
+
+from flask import current_app, request, url_for
+
+from .. import catalogue
+from ..context import get_indexer, get_session
+from ..openreferral import (
+    API_VERSION,
+    PROFILE_URL,
+    organization_json,
+    organization_list_json,
+    service_at_location_json,
+    service_at_location_list_json,
+    service_json,
+    service_list_json,
+)
+from ..services import public_service
+from . import api
+from . import params as p
+from .openapi import openapi_document
+from .responses import error_response, json_response, ndjson_response, newest
+
+
+@api.errorhandler(p.ParameterError)
+def _bad_parameter(error: p.ParameterError):
+    return error_response(400, f"{error.parameter}: {error.message}", error.parameter)
+
+
+def _identifier(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _not_found(kind: str):
+    return error_response(404, f"No public {kind} has that id")
+
+
+def _service_filters(values: dict) -> catalogue.ServiceFilters:
+    return catalogue.ServiceFilters(
+        search=values["search"] or "", taxonomy_term_id=values["taxonomy_term_id"],
+        taxonomy_id=values["taxonomy_id"], organization_id=values["organization_id"],
+        modified_after=values["modified_after"], minimum_age=values["minimum_age"],
+        maximum_age=values["maximum_age"], postcode=values["postcode"], proximity_metres=values["proximity"],
+    )
+
+
+def _listing(records: list, values: dict, shape=lambda record: record, modified=None):
+    """Every record as ndjson, or one page of them in the HSDS envelope."""
+    if values["format"] == "ndjson":
+        return ndjson_response(shape(record) for record in records)
+    page = catalogue.Page.of(records, values["page"], values["per_page"])
+    return json_response(page.envelope([shape(record) for record in page.items]),
+                         last_modified=newest([modified(r) for r in page.items]) if modified else None)
+
+
+@api.get("/")
+def root():
+    return json_response({"version": API_VERSION, "profile": PROFILE_URL,
+                          "openapi_url": url_for("api.openapi", _external=True)})
+
+
+@api.get("/openapi.json")
+def openapi():
+    return json_response(openapi_document(current_app.config["API_TITLE"]))
+
+
+def _service_shape(values: dict):
+    if values.get("full"):
+        return service_json
+    if values.get("minimal"):
+        return lambda s: {"id": str(s.id), "name": s.name, "status": s.status.value,
+                          "last_modified": service_list_json(s)["last_modified"]}
+    return service_list_json
+
+
+@api.get("/services")
+def services():
+    values = p.parse(request.args, p.SERVICES)
+    session, indexer, shape = get_session(), get_indexer(), _service_shape(values)
+    filters = _service_filters(values)
+    if values["format"] == "ndjson":
+        return ndjson_response(shape(s) for s in catalogue.services_in_batches(session, indexer, filters))
+    page = catalogue.services_page(session, indexer, filters, values["page"], values["per_page"])
+    return json_response(page.envelope([shape(s) for s in page.items]), last_modified=newest(page.items))
+
+
+@api.get("/services/<service_id>")
+def service(service_id: str):
+    identifier = _identifier(service_id)
+    found = public_service(get_session(), identifier) if identifier else None
+    if found is None:
+        return _not_found("service")
+    return json_response(service_json(found), last_modified=found.last_modified)
+
+
+@api.get("/service_at_locations")
+def service_at_locations():
+    values = p.parse(request.args, p.SERVICE_AT_LOCATIONS)
+    links = catalogue.public_links(get_session(), get_indexer(), _service_filters(values))
+    shape = service_at_location_json if values["full"] else service_at_location_list_json
+    return _listing(links, values, shape, modified=lambda link: link.service)
+
+
+@api.get("/service_at_locations/<link_id>")
+def service_at_location(link_id: str):
+    identifier = _identifier(link_id)
+    link = catalogue.public_link(get_session(), identifier) if identifier else None
+    if link is None:
+        return _not_found("service at location")
+    return json_response(service_at_location_json(link), last_modified=link.service.last_modified)
+
+
+@api.get("/organizations")
+def organizations():
+    values = p.parse(request.args, p.ORGANIZATIONS)
+    return _listing(catalogue.public_organizations(get_session(), values["search"] or ""), values,
+                    organization_list_json)
+
+
+@api.get("/organizations/<organization_id>")
+def organization(organization_id: str):
+    identifier = _identifier(organization_id)
+    found = catalogue.public_organization(get_session(), identifier) if identifier else None
+    if found is None:
+        return _not_found("organization")
+    organization_record, services_of = found
+    return json_response(organization_json(organization_record, services_of), last_modified=newest(services_of))
+
+
+@api.get("/taxonomies")
+def taxonomies():
+    values = p.parse(request.args, p.TAXONOMIES)
+    return _listing(catalogue.taxonomy_list(get_session(), values["search"] or ""), values)
+
+
+@api.get("/taxonomies/<taxonomy_id>")
+def taxonomy(taxonomy_id: str):
+    identifier = _identifier(taxonomy_id)
+    found = catalogue.find_taxonomy(get_session(), identifier) if identifier else None
+    return json_response(found) if found else _not_found("taxonomy")
+
+
+@api.get("/taxonomy_terms")
+def taxonomy_terms():
+    values = p.parse(request.args, p.TAXONOMY_TERMS)
+    terms = catalogue.taxonomy_term_list(get_session(), values["search"] or "", values["taxonomy_id"],
+                                         values["parent_id"], values["top_only"])
+    return _listing(terms, values)
+
+
+@api.get("/taxonomy_terms/<term_id>")
+def taxonomy_term(term_id: str):
+    identifier = _identifier(term_id)
+    found = catalogue.find_taxonomy_term(get_session(), identifier) if identifier else None
+    return json_response(found) if found else _not_found("taxonomy term")
