@@ -125,26 +125,31 @@ def matching_service_ids(session: Session, indexer: Indexer, filters: ServiceFil
         place = find_place(session, indexer.gazetteer, normalise_postcode(filters.postcode) or "").place
         if place is None:
             return []  # a postcode nobody can place finds nothing
-    exact = select(Service.id).where(and_(*_exact_conditions(filters)))
+    conditions = _exact_conditions(filters)
+    exact = select(Service.id).where(and_(*conditions))
     request = _search_request(filters, place)
     if request is None:
         return list(session.exec(exact.order_by(Service.name, Service.id)).all())
+    ranked = dict.fromkeys(uuid.UUID(hit.service_id) for hit in indexer.engine.all_matching(request))
+    if len(conditions) == 1:
+        return list(ranked)  # only "active": the index holds nothing else
     allowed = set(session.exec(exact).all())
-    ranked = [uuid.UUID(hit.service_id) for hit in indexer.engine.all_matching(request)]
-    return [service_id for service_id in dict.fromkeys(ranked) if service_id in allowed]
+    return [service_id for service_id in ranked if service_id in allowed]
 
 
-def services_page(session: Session, indexer: Indexer, filters: ServiceFilters, page: int, per_page: int) -> Page:
-    """One page of matching services, loading only that page's records."""
+def services_page(session: Session, indexer: Indexer, filters: ServiceFilters, page: int, per_page: int,
+                  nested: bool) -> Page:
+    """One page of matching services, loading only that page's records (and only what the shape needs)."""
     ids = Page.of(matching_service_ids(session, indexer, filters), page, per_page)
-    return Page(public_services_in_order(session, [str(i) for i in ids.items]), ids.total, page, per_page)
+    return Page(public_services_in_order(session, [str(i) for i in ids.items], nested), ids.total, page, per_page)
 
 
-def services_in_batches(session: Session, indexer: Indexer, filters: ServiceFilters, batch: int = 200):
+def services_in_batches(session: Session, indexer: Indexer, filters: ServiceFilters, nested: bool,
+                        batch: int = 200):
     """Every matching service, loaded a batch at a time (for streaming ndjson)."""
     ids = matching_service_ids(session, indexer, filters)
     for start in range(0, len(ids), batch):
-        yield from public_services_in_order(session, [str(i) for i in ids[start : start + batch]])
+        yield from public_services_in_order(session, [str(i) for i in ids[start : start + batch]], nested)
 
 
 def public_links(session: Session, indexer: Indexer, filters: ServiceFilters) -> list[ServiceAtLocation]:

@@ -62,13 +62,16 @@ def public_service(session: Session, service_id: uuid.UUID) -> Service | None:
     return service if service is not None and service.is_public else None
 
 
-def public_services_in_order(session: Session, service_ids: list[str]) -> list[Service]:
-    """Active services for a page of search hits, in the order the search ranked them."""
+def public_services_in_order(session: Session, service_ids: list[str], nested: bool = True) -> list[Service]:
+    """Active services for a page of search hits, in the order the search ranked them.
+
+    `nested=False` loads only what a list of names needs (the API's list shape).
+    """
     ids = [uuid.UUID(value) for value in service_ids]
     found = session.exec(
         select(Service)
         .where(Service.id.in_(ids), Service.status == ServiceStatus.ACTIVE)
-        .options(*_SERVICE_PAGE_LOADS)
+        .options(*(_SERVICE_PAGE_LOADS if nested else (selectinload(Service.organization),)))
     ).all()
     by_id = {service.id: service for service in found}
     return [by_id[i] for i in ids if i in by_id]

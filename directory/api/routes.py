@@ -82,9 +82,10 @@ def services():
     values = p.parse(request.args, p.SERVICES)
     session, indexer, shape = get_session(), get_indexer(), _service_shape(values)
     filters = _service_filters(values)
+    nested = values["full"]
     if values["format"] == "ndjson":
-        return ndjson_response(shape(s) for s in catalogue.services_in_batches(session, indexer, filters))
-    page = catalogue.services_page(session, indexer, filters, values["page"], values["per_page"])
+        return ndjson_response(shape(s) for s in catalogue.services_in_batches(session, indexer, filters, nested))
+    page = catalogue.services_page(session, indexer, filters, values["page"], values["per_page"], nested)
     return json_response(page.envelope([shape(s) for s in page.items]), last_modified=newest(page.items))
 
 
