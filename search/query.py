@@ -9,22 +9,24 @@ from dataclasses import dataclass, field
 from math import ceil
 
 import numpy as np
-from whoosh.query import And, Every, FuzzyTerm, Or, Query, Term
 
 from .distance import Point
 from .index import STEMMED, SearchIndex
-from .nearby import GeoTable, matching
+from .masks import TermMasks
+from .nearby import GeoTable
 from .synonyms import Concept, SynonymTable, normalise_words
 
 MAX_QUERY_CHARACTERS = 500
 MAX_QUERY_WORDS = 16
 MAX_PER_PAGE = 100
-# Field weights live in the schema; these are the fields a word without synonyms is looked for in.
+# The fields a word without synonyms is looked for in.
 TEXT_FIELDS = ("name", "alternate_name", "organization", "needs_text", "description", "details")
-EXACT_NAME_BOOST = 25.0
-TYPO_BOOST = 0.6
+# How much a match in each field counts (times the term's rarity): names and needs above prose.
+FIELD_WEIGHTS = {"name": 4.0, "alternate_name": 3.0, "needs_text": 3.0, "organization": 2.0, "description": 1.0,
+                 "details": 0.5, "name_concepts": 4.0, "text_concepts": 1.0, "spelling": 0.6}
+EXACT_NAME_BOOST = 1000.0
 MAX_NATIONAL_HELPLINES = 10
-NATIONAL = Term("flags", "national_helpline")
+NATIONAL = ("flags", "national_helpline")
 
 
 @dataclass(frozen=True)
@@ -75,30 +77,28 @@ def query_words(text: str) -> list[str]:
     return normalise_words(text[:MAX_QUERY_CHARACTERS])[:MAX_QUERY_WORDS]
 
 
-def _typo_query(word: str, reader) -> Query | None:
-    """A fuzzy match for a word the index has never seen (most likely a typo)."""
+def _typo_terms(word: str, reader) -> list[str]:
+    """Indexed words within a small edit distance of a word the index has never seen (a typo)."""
     if len(word) < 4 or word.isdigit() or reader.doc_frequency("spelling", word):
-        return None
+        return []
     distance = 1 if len(word) <= 6 else 2
-    return FuzzyTerm("spelling", word, boost=TYPO_BOOST, maxdist=distance, prefixlength=1)
+    return sorted(reader.terms_within("spelling", word, distance, prefix=1))
 
 
-def _concept_query(concept: Concept, reader) -> Query | None:
-    """A synonym group is one tag lookup (tagged at index time); any other word is looked up
-    in each text field, with a fuzzy match on top when the index has never seen it."""
+def _concept_terms(concept: Concept, reader) -> list[tuple[str, str]]:
+    """A synonym group is one tag (tagged at index time); any other word is looked up in each
+    text field, and in the spelling field near it when the index has never seen it."""
     if concept.group:
-        return Or([Term("name_concepts", concept.group), Term("text_concepts", concept.group)])
+        return [("name_concepts", concept.group), ("text_concepts", concept.group)]
     word = concept.words[0]
-    parts: list[Query] = [Term(name, token.text) for token in STEMMED(word) for name in TEXT_FIELDS]
-    typo = _typo_query(word, reader)
-    if typo is not None:
-        parts.append(typo)
-    return Or(parts) if parts else None
+    exact = [(name, token.text) for token in STEMMED(word) for name in TEXT_FIELDS]
+    return exact + [("spelling", near) for near in _typo_terms(word, reader)]
 
 
-def _filter_query(request: SearchRequest) -> Query | None:
+def _filter_mask(request: SearchRequest, masks: TermMasks):
+    """Documents passing every filter group (values within a group are alternatives), or None."""
     groups = [
-        Or([Term(field_name, value.lower()) for value in values])
+        [(field_name, value.lower()) for value in values]
         for field_name, values in (
             ("needs", request.needs),
             ("audience", request.audience),
@@ -107,36 +107,65 @@ def _filter_query(request: SearchRequest) -> Query | None:
         )
         if values
     ]
-    groups += [Term("flags", flag) for flag in request.flags]
-    return And(groups) if groups else None
+    groups += [[("flags", flag)] for flag in request.flags]
+    if not groups:
+        return None
+    mask = masks.live.copy()
+    for group in groups:
+        mask &= masks.any_term(group)
+    return mask
 
 
-def _text_query(searcher, synonyms: SynonymTable, words: list[str]) -> Query:
-    """Every concept must match; if nothing has them all, any will do (best first)."""
-    reader = searcher.reader()
-    concepts = [q for q in (_concept_query(c, reader) for c in synonyms.split(words)) if q is not None]
+@dataclass(frozen=True)
+class _Text:
+    """The words as terms to weigh, and the mask of documents they match."""
+
+    terms: list[tuple[str, str]]
+    exact_name: tuple[str, str] | None
+    matches: np.ndarray
+
+
+def _text(reader, masks: TermMasks, synonyms: SynonymTable, words: list[str]) -> _Text:
+    """Every concept must match, or the exact name; if nothing has them all, any concept will do."""
+    concepts = [terms for terms in (_concept_terms(c, reader) for c in synonyms.split(words)) if terms]
     if not concepts:
-        return Every()
-    exact_name = Term("name_exact", " ".join(words), boost=EXACT_NAME_BOOST)
-    strict = Or([And(concepts), exact_name])
-    if len(concepts) > 1 and next(iter(searcher.docs_for_query(strict)), None) is None:
-        return Or(concepts)
-    return strict
+        return _Text([], None, masks.live)
+    exact_name = ("name_exact", " ".join(words))
+    strict = masks.live.copy()
+    for terms in concepts:
+        strict &= masks.any_term(terms)
+    strict |= masks.term(*exact_name)
+    everything = [term for terms in concepts for term in terms]
+    if strict.any() or len(concepts) == 1:
+        return _Text(everything, exact_name, strict)
+    return _Text(everything, exact_name, masks.any_term(everything))
 
 
-def _all_of(*queries: Query | None) -> Query:
-    """And of the queries, leaving out "everything" (which would only slow the intersection)."""
-    parts = [q for q in queries if q is not None and not isinstance(q, Every)]
-    if not parts:
-        return Every()
-    return parts[0] if len(parts) == 1 else And(parts)
+def _ranked(searcher, masks: TermMasks, text: _Text, mask, limit: int | None) -> list[Hit]:
+    """The matches in the mask, best first: weighted terms (rarer counts more), exact name on top,
+    then alphabetical; alphabetical alone when there are no words."""
+    if not text.terms:
+        docnums, scores = masks.in_name_order(mask)[:limit], None
+    else:
+        candidates = np.flatnonzero(mask)
+        scores = np.zeros(len(candidates))
+        for term in text.terms:
+            scores += masks.term(*term)[candidates] * masks.weight(*term)
+        scores += masks.term(*text.exact_name)[candidates] * EXACT_NAME_BOOST
+        order = np.lexsort((masks.name_rank[candidates], -scores))[:limit]
+        docnums, scores = candidates[order], scores[order]
+    return [
+        Hit(service_id=searcher.stored_fields(int(docnum))["id"], score=float(scores[i]) if scores is not None else 0.0)
+        for i, docnum in enumerate(docnums)
+    ]
 
 
-def _located_ranking(searcher, geo: GeoTable, query: Query, request: SearchRequest) -> list[tuple]:
+def _located_ranking(searcher, masks: TermMasks, geo: GeoTable, matches, request: SearchRequest) -> list[tuple]:
     """(docnum, miles, covers_area): local services nearest first, then those farther (or placeless)
     whose service area covers the place."""
-    matches = matching(searcher, geo, None if isinstance(query, Every) else query) & ~geo.national
-    local = np.flatnonzero(matches & geo.located)
+    matches = matches & ~masks.term(*NATIONAL)
+    located = masks.term("located", "yes")
+    local = np.flatnonzero(matches & located)
     miles = geo.miles_from(request.point, local)
     if request.radius_miles is not None:
         within = miles <= request.radius_miles
@@ -145,16 +174,13 @@ def _located_ranking(searcher, geo: GeoTable, query: Query, request: SearchReque
     ranked = [(int(d), float(m), False) for d, m in zip(local[order], miles[order])]
 
     if request.area_codes:
-        covers = matches & geo.covering(searcher, request.area_codes)
+        covers = matches & masks.any_term([("areas", code) for code in request.area_codes])
         covers[local] = False
-        beyond = np.flatnonzero(covers & geo.located)
+        beyond = np.flatnonzero(covers & located)
         beyond_miles = geo.miles_from(request.point, beyond)
         order = np.argsort(beyond_miles, kind="stable")
         ranked += [(int(d), float(m), True) for d, m in zip(beyond[order], beyond_miles[order])]
-        placeless = [int(d) for d in np.flatnonzero(covers & ~geo.located)]
-        if placeless:
-            names = searcher.reader().column_reader("name_sort")
-            ranked += [(d, None, True) for d in sorted(placeless, key=lambda d: names[d])]
+        ranked += [(int(d), None, True) for d in masks.in_name_order(covers & ~located)]
     return ranked
 
 
@@ -165,16 +191,18 @@ def _hits(searcher, ranked: list[tuple]) -> list[Hit]:
     ]
 
 
-def _national(searcher, text_query: Query, filter_query: Query | None, limit: int | None) -> list[Hit]:
-    results = searcher.search(_all_of(text_query, NATIONAL), filter=filter_query, limit=limit,
-                              sortedby="name_sort" if isinstance(text_query, Every) else None)
-    return [Hit(service_id=hit["id"], score=hit.score or 0.0) for hit in results]
-
-
 def _prepared(index: SearchIndex, synonyms: SynonymTable, request: SearchRequest):
+    """Words, searcher, masks, the text to weigh and the mask of everything that matches."""
     words = query_words(request.text)
     searcher = index.searcher()
-    return words, searcher, _text_query(searcher, synonyms, words), _filter_query(request)
+    masks = index.derived(searcher, "masks", lambda s: TermMasks(s, FIELD_WEIGHTS))
+    text = _text(searcher.reader(), masks, synonyms, words)
+    filtered = _filter_mask(request, masks)
+    return words, searcher, masks, text, text.matches if filtered is None else text.matches & filtered
+
+
+def _national(searcher, masks: TermMasks, text: _Text, matches, limit: int | None) -> list[Hit]:
+    return _ranked(searcher, masks, text, matches & masks.term(*NATIONAL), limit)
 
 
 def search(index: SearchIndex, synonyms: SynonymTable, request: SearchRequest) -> SearchResults:
@@ -182,29 +210,26 @@ def search(index: SearchIndex, synonyms: SynonymTable, request: SearchRequest) -
     per_page = max(1, min(request.per_page, MAX_PER_PAGE))
     page = max(1, request.page)
     start, end = (page - 1) * per_page, page * per_page
-    words, searcher, text_query, filter_query = _prepared(index, synonyms, request)
+    words, searcher, masks, text, matches = _prepared(index, synonyms, request)
 
     if request.point is None:
-        sortedby = "name_sort" if isinstance(text_query, Every) else None
-        results = searcher.search(text_query, filter=filter_query, limit=end, sortedby=sortedby)
-        hits = [Hit(service_id=hit["id"], score=hit.score or 0.0) for hit in results[start:]]
-        return SearchResults(hits=hits, total=len(results), page=page, per_page=per_page, words=words)
+        hits = _ranked(searcher, masks, text, matches, end)[start:]
+        total = int(np.count_nonzero(matches))
+        return SearchResults(hits=hits, total=total, page=page, per_page=per_page, words=words)
 
     geo = index.derived(searcher, "geo", GeoTable.of)
-    ranked = _located_ranking(searcher, geo, _all_of(text_query, filter_query), request)
+    ranked = _located_ranking(searcher, masks, geo, matches, request)
     return SearchResults(
         hits=_hits(searcher, ranked[start:end]), total=len(ranked), page=page, per_page=per_page, words=words,
-        national=_national(searcher, text_query, filter_query, MAX_NATIONAL_HELPLINES),
+        national=_national(searcher, masks, text, matches, MAX_NATIONAL_HELPLINES),
     )
 
 
 def all_matching(index: SearchIndex, synonyms: SynonymTable, request: SearchRequest) -> list[Hit]:
     """Every match in the order a person would see them (national helplines last), unpaged: for the API."""
-    words, searcher, text_query, filter_query = _prepared(index, synonyms, request)
+    _, searcher, masks, text, matches = _prepared(index, synonyms, request)
     if request.point is None:
-        sortedby = "name_sort" if isinstance(text_query, Every) else None
-        results = searcher.search(text_query, filter=filter_query, limit=None, sortedby=sortedby)
-        return [Hit(service_id=hit["id"], score=hit.score or 0.0) for hit in results]
+        return _ranked(searcher, masks, text, matches, None)
     geo = index.derived(searcher, "geo", GeoTable.of)
-    ranked = _located_ranking(searcher, geo, _all_of(text_query, filter_query), request)
-    return _hits(searcher, ranked) + _national(searcher, text_query, filter_query, None)
+    return _hits(searcher, _located_ranking(searcher, masks, geo, matches, request)) + _national(
+        searcher, masks, text, matches, None)
