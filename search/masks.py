@@ -7,8 +7,12 @@ posting list walked once) and combined with numpy in microseconds.
 """
 
 import math
+from collections import OrderedDict
 
 import numpy as np
+
+# Masks kept per generation, least recently used dropped first: bounds memory whatever is typed.
+CACHE_BYTES = 64 * 1024 * 1024
 
 
 class TermMasks:
@@ -19,11 +23,18 @@ class TermMasks:
         self.size = self.reader.doc_count_all()
         self.live = self._mask_of(self.reader.all_doc_ids())
         self.field_weights = field_weights
-        self._cache: dict[tuple[str, str], np.ndarray] = {}
+        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._capacity = max(64, CACHE_BYTES // max(1, self.size))
+        self._empty = np.zeros(self.size, dtype=bool)
+        self._empty.flags.writeable = False
         names = self.reader.column_reader("name_sort") if self.size else []
         self._name_order = np.array(sorted(range(self.size), key=lambda d: names[d]), dtype=np.int64)
         self.name_rank = np.empty(self.size, dtype=np.int64)
         self.name_rank[self._name_order] = np.arange(self.size)
+
+    def __len__(self) -> int:
+        """How many term masks are held."""
+        return len(self._cache)
 
     def _mask_of(self, docnums) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
@@ -34,13 +45,20 @@ class TermMasks:
         return np.zeros(self.size, dtype=bool)
 
     def term(self, field: str, text: str) -> np.ndarray:
+        """Read-only mask of the live documents holding the term."""
+        if not self.size or (field, text) not in self.reader:
+            return self._empty  # words nobody used cost nothing to remember
         key = (field, text)
-        if key not in self._cache:
-            if self.size and (field, text) in self.reader:
-                self._cache[key] = self._mask_of(self.reader.postings(field, text).all_ids()) & self.live
-            else:
-                self._cache[key] = self.none()
-        return self._cache[key]
+        mask = self._cache.get(key)
+        if mask is None:
+            mask = self._mask_of(self.reader.postings(field, text).all_ids()) & self.live
+            mask.flags.writeable = False
+            self._cache[key] = mask
+            if len(self._cache) > self._capacity:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return mask
 
     def any_term(self, terms: list[tuple[str, str]]) -> np.ndarray:
         mask = self.none()

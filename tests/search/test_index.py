@@ -78,3 +78,15 @@ def test_fingerprint_counts_documents_and_keeps_the_newest_change(engine):
     engine.rebuild([document("a", "Advice", modified=1000), document("b", "Befriending", modified=5000)])
     fingerprint = engine.fingerprint()
     assert (fingerprint.count, fingerprint.last_modified_ms) == (2, 5000)
+
+
+def test_term_masks_stay_bounded_whatever_is_typed(engine, monkeypatch):
+    from search import masks as masks_module
+
+    monkeypatch.setattr(masks_module, "CACHE_BYTES", 0)
+    engine.rebuild([document(f"s{n}", f"Service {n}", description=f"word{n}") for n in range(200)])
+    for n in range(200):
+        found(engine, f"word{n}")
+        found(engine, f"nonsense{n}")
+    masks = engine.index.derived(engine.index.searcher(), "masks", None)
+    assert 0 < len(masks) <= 64
