@@ -32,6 +32,10 @@ class TermMasks:
         self.name_rank = np.empty(self.size, dtype=np.int64)
         self.name_rank[self._name_order] = np.arange(self.size)
 
+    def clear(self) -> None:
+        """Forget every term mask, as after an index change (for measuring cold searches)."""
+        self._cache.clear()
+
     def __len__(self) -> int:
         """How many term masks are held."""
         return len(self._cache)

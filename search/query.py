@@ -191,11 +191,16 @@ def _hits(searcher, ranked: list[tuple]) -> list[Hit]:
     ]
 
 
+def term_masks(index: SearchIndex, searcher) -> TermMasks:
+    """The term masks of this searcher's generation, made on first use."""
+    return index.derived(searcher, "masks", lambda s: TermMasks(s, FIELD_WEIGHTS))
+
+
 def _prepared(index: SearchIndex, synonyms: SynonymTable, request: SearchRequest):
     """Words, searcher, masks, the text to weigh and the mask of everything that matches."""
     words = query_words(request.text)
     searcher = index.searcher()
-    masks = index.derived(searcher, "masks", lambda s: TermMasks(s, FIELD_WEIGHTS))
+    masks = term_masks(index, searcher)
     text = _text(searcher.reader(), masks, synonyms, words)
     filtered = _filter_mask(request, masks)
     return words, searcher, masks, text, text.matches if filtered is None else text.matches & filtered

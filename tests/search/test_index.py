@@ -6,6 +6,7 @@ import pytest
 
 from search import SearchEngine, SearchRequest
 from search.index import SCHEMA_VERSION
+from search.query import term_masks
 
 from .documents import document
 
@@ -88,5 +89,8 @@ def test_term_masks_stay_bounded_whatever_is_typed(engine, monkeypatch):
     for n in range(200):
         found(engine, f"word{n}")
         found(engine, f"nonsense{n}")
-    masks = engine.index.derived(engine.index.searcher(), "masks", None)
+    masks = term_masks(engine.index, engine.index.searcher())
     assert 0 < len(masks) <= 64
+    engine.clear_term_cache()
+    assert len(masks) == 0
+    assert found(engine, "word7") == ["s7"]
