@@ -28,15 +28,15 @@ def _bad_parameter(error: p.ParameterError):
     return error_response(400, f"{error.parameter}: {error.message}", error.parameter)
 
 
-def _identifier(value: str) -> uuid.UUID | None:
+def _detail(raw_id: str, kind: str, find, to_json, modified=None):
+    """One record by id as JSON, or a 404 JSON for an unknown, malformed or non-public id."""
     try:
-        return uuid.UUID(value)
+        found = find(get_session(), uuid.UUID(raw_id))
     except ValueError:
-        return None
-
-
-def _not_found(kind: str):
-    return error_response(404, f"No public {kind} has that id")
+        found = None
+    if found is None:
+        return error_response(404, f"No public {kind} has that id")
+    return json_response(to_json(found), last_modified=modified(found) if modified else None)
 
 
 def _service_filters(values: dict) -> catalogue.ServiceFilters:
@@ -91,11 +91,7 @@ def services():
 
 @api.get("/services/<service_id>")
 def service(service_id: str):
-    identifier = _identifier(service_id)
-    found = public_service(get_session(), identifier) if identifier else None
-    if found is None:
-        return _not_found("service")
-    return json_response(service_json(found), last_modified=found.last_modified)
+    return _detail(service_id, "service", public_service, service_json, lambda found: found.last_modified)
 
 
 @api.get("/service_at_locations")
@@ -108,11 +104,8 @@ def service_at_locations():
 
 @api.get("/service_at_locations/<link_id>")
 def service_at_location(link_id: str):
-    identifier = _identifier(link_id)
-    link = catalogue.public_link(get_session(), identifier) if identifier else None
-    if link is None:
-        return _not_found("service at location")
-    return json_response(service_at_location_json(link), last_modified=link.service.last_modified)
+    return _detail(link_id, "service at location", catalogue.public_link, service_at_location_json,
+                   lambda link: link.service.last_modified)
 
 
 @api.get("/organizations")
@@ -124,12 +117,8 @@ def organizations():
 
 @api.get("/organizations/<organization_id>")
 def organization(organization_id: str):
-    identifier = _identifier(organization_id)
-    found = catalogue.public_organization(get_session(), identifier) if identifier else None
-    if found is None:
-        return _not_found("organization")
-    organization_record, services_of = found
-    return json_response(organization_json(organization_record, services_of), last_modified=newest(services_of))
+    return _detail(organization_id, "organization", catalogue.public_organization,
+                   lambda found: organization_json(*found), lambda found: newest(found[1]))
 
 
 @api.get("/taxonomies")
@@ -140,9 +129,7 @@ def taxonomies():
 
 @api.get("/taxonomies/<taxonomy_id>")
 def taxonomy(taxonomy_id: str):
-    identifier = _identifier(taxonomy_id)
-    found = catalogue.find_taxonomy(get_session(), identifier) if identifier else None
-    return json_response(found) if found else _not_found("taxonomy")
+    return _detail(taxonomy_id, "taxonomy", catalogue.find_taxonomy, lambda found: found)
 
 
 @api.get("/taxonomy_terms")
@@ -155,6 +142,4 @@ def taxonomy_terms():
 
 @api.get("/taxonomy_terms/<term_id>")
 def taxonomy_term(term_id: str):
-    identifier = _identifier(term_id)
-    found = catalogue.find_taxonomy_term(get_session(), identifier) if identifier else None
-    return json_response(found) if found else _not_found("taxonomy term")
+    return _detail(term_id, "taxonomy term", catalogue.find_taxonomy_term, lambda found: found)
