@@ -79,6 +79,7 @@ def test_search_and_filters_work_without_javascript(browser, live_server):
     page.get_by_label("What do you need help with?").fill("domestic abuse")
     page.get_by_role("button", name="Search", exact=True).click()
     all_results = int(page.locator("#results-count").inner_text().split()[0])
+    page.get_by_text("Filter results").click()
     page.get_by_label("Open regardless of immigration status").check()
     page.get_by_role("button", name="Apply filters").click()
     filtered = int(page.locator("#results-count").inner_text().split()[0])
