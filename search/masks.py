@@ -13,6 +13,7 @@ import numpy as np
 
 # Masks kept per generation, least recently used dropped first: bounds memory whatever is typed.
 CACHE_BYTES = 64 * 1024 * 1024
+NEAR_WORDS_KEPT = 4096
 
 
 class TermMasks:
@@ -25,6 +26,7 @@ class TermMasks:
         self.field_weights = field_weights
         self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._capacity = max(64, CACHE_BYTES // max(1, self.size))
+        self._near: OrderedDict[tuple[str, str, int], list[str]] = OrderedDict()
         self._empty = np.zeros(self.size, dtype=bool)
         self._empty.flags.writeable = False
         names = self.reader.column_reader("name_sort") if self.size else []
@@ -33,8 +35,23 @@ class TermMasks:
         self.name_rank[self._name_order] = np.arange(self.size)
 
     def clear(self) -> None:
-        """Forget every term mask, as after an index change (for measuring cold searches)."""
+        """Forget every term mask and spelling neighbour, as after an index change (for measuring)."""
         self._cache.clear()
+        self._near.clear()
+
+    def near(self, field: str, word: str, distance: int) -> list[str]:
+        """Indexed words within `distance` edits of `word`, remembered: the walk of the term list
+        that finds them costs milliseconds on a large index."""
+        key = (field, word, distance)
+        found = self._near.get(key)
+        if found is None:
+            found = sorted(self.reader.terms_within(field, word, distance, prefix=1))
+            self._near[key] = found
+            if len(self._near) > NEAR_WORDS_KEPT:
+                self._near.popitem(last=False)
+        else:
+            self._near.move_to_end(key)
+        return found
 
     def __len__(self) -> int:
         """How many term masks are held."""

@@ -77,22 +77,32 @@ def query_words(text: str) -> list[str]:
     return normalise_words(text[:MAX_QUERY_CHARACTERS])[:MAX_QUERY_WORDS]
 
 
-def _typo_terms(word: str, reader) -> list[str]:
-    """Indexed words within a small edit distance of a word the index has never seen (a typo)."""
-    if len(word) < 4 or word.isdigit() or reader.doc_frequency("spelling", word):
+def _group_terms(group: str) -> list[tuple[str, str]]:
+    return [("name_concepts", group), ("text_concepts", group)]
+
+
+def _typo_terms(word: str, masks: TermMasks, synonyms: SynonymTable) -> list[tuple[str, str]]:
+    """For a word the index has never seen (a typo): the indexed words near it, and the synonym
+    groups those words belong to, so "trafficing" finds what "trafficking" finds."""
+    if len(word) < 4 or word.isdigit() or masks.reader.doc_frequency("spelling", word):
         return []
-    distance = 1 if len(word) <= 6 else 2
-    return sorted(reader.terms_within("spelling", word, distance, prefix=1))
+    terms = []
+    for near in masks.near("spelling", word, 1 if len(word) <= 6 else 2):
+        terms.append(("spelling", near))
+        group = synonyms.split([near])[0].group
+        if group:
+            terms += _group_terms(group)
+    return list(dict.fromkeys(terms))
 
 
-def _concept_terms(concept: Concept, reader) -> list[tuple[str, str]]:
+def _concept_terms(concept: Concept, masks: TermMasks, synonyms: SynonymTable) -> list[tuple[str, str]]:
     """A synonym group is one tag (tagged at index time); any other word is looked up in each
-    text field, and in the spelling field near it when the index has never seen it."""
+    text field, and near it when the index has never seen it."""
     if concept.group:
-        return [("name_concepts", concept.group), ("text_concepts", concept.group)]
+        return _group_terms(concept.group)
     word = concept.words[0]
     exact = [(name, token.text) for token in STEMMED(word) for name in TEXT_FIELDS]
-    return exact + [("spelling", near) for near in _typo_terms(word, reader)]
+    return exact + _typo_terms(word, masks, synonyms)
 
 
 def _filter_mask(request: SearchRequest, masks: TermMasks):
@@ -125,20 +135,21 @@ class _Text:
     matches: np.ndarray
 
 
-def _text(reader, masks: TermMasks, synonyms: SynonymTable, words: list[str]) -> _Text:
-    """Every concept must match, or the exact name; if nothing has them all, any concept will do."""
-    concepts = [terms for terms in (_concept_terms(c, reader) for c in synonyms.split(words)) if terms]
+def _text(masks: TermMasks, synonyms: SynonymTable, words: list[str], allowed) -> _Text:
+    """Every concept must match, or the exact name; if nothing the filters allow has them all,
+    any concept will do (best first)."""
+    concepts = [terms for terms in (_concept_terms(c, masks, synonyms) for c in synonyms.split(words)) if terms]
     if not concepts:
-        return _Text([], None, masks.live)
+        return _Text([], None, allowed)
     exact_name = ("name_exact", " ".join(words))
-    strict = masks.live.copy()
+    strict = allowed.copy()
     for terms in concepts:
         strict &= masks.any_term(terms)
-    strict |= masks.term(*exact_name)
+    strict |= masks.term(*exact_name) & allowed
     everything = [term for terms in concepts for term in terms]
     if strict.any() or len(concepts) == 1:
         return _Text(everything, exact_name, strict)
-    return _Text(everything, exact_name, masks.any_term(everything))
+    return _Text(everything, exact_name, masks.any_term(everything) & allowed)
 
 
 def _ranked(searcher, masks: TermMasks, text: _Text, mask, limit: int | None) -> list[Hit]:
@@ -201,9 +212,9 @@ def _prepared(index: SearchIndex, synonyms: SynonymTable, request: SearchRequest
     words = query_words(request.text)
     searcher = index.searcher()
     masks = term_masks(index, searcher)
-    text = _text(searcher.reader(), masks, synonyms, words)
     filtered = _filter_mask(request, masks)
-    return words, searcher, masks, text, text.matches if filtered is None else text.matches & filtered
+    text = _text(masks, synonyms, words, masks.live if filtered is None else filtered)
+    return words, searcher, masks, text, text.matches
 
 
 def _national(searcher, masks: TermMasks, text: _Text, matches, limit: int | None) -> list[Hit]:

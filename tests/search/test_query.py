@@ -121,3 +121,20 @@ def test_an_index_built_with_another_synonym_table_is_rebuilt(tmp_path):
     edited = tmp_path / "synonyms.txt"
     edited.write_text("advice, guidance\n")
     assert not SearchEngine(tmp_path / "index", edited).is_usable()
+
+
+def test_when_no_allowed_service_has_every_word_any_word_will_do(tmp_path):
+    engine = SearchEngine(tmp_path / "index", "data/synonyms.txt")
+    engine.rebuild([document("a", "Refuge advice line", needs="housing-refuge"),
+                    document("b", "Money advice centre", needs="fraud")])
+    assert ids(engine, "refuge advice") == ["a"]
+    assert ids(engine, "refuge advice", needs=("fraud",)) == ["b"]
+    engine.close()
+
+
+def test_a_corrected_typo_brings_its_synonyms(tmp_path):
+    engine = SearchEngine(tmp_path / "index", "data/synonyms.txt")
+    engine.rebuild([document("said", "Trafficking advocacy"), document("synonym", "Modern slavery support"),
+                    document("other", "Debt advice")])
+    assert set(ids(engine, "trafficing")) == {"said", "synonym"}
+    engine.close()
