@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -157,7 +158,7 @@ class Corpus:
         lexicon = COMMON_WORDS + list(SUPPORT_WORDS) + invented
         self.rng.shuffle(lexicon)
         self.lexicon = lexicon
-        self.lexicon_weights = list(_cumulative(1.0 / (rank + 1) for rank in range(len(lexicon))))
+        self.lexicon_weights = list(accumulate(1.0 / (rank + 1) for rank in range(len(lexicon))))
         self.organisations = [self._organisation(invented) for _ in range(max(20, size // 8))]
 
     def _organisation(self, invented: list[str]) -> str:
@@ -218,13 +219,6 @@ class Corpus:
         return [self.document(number) for number in range(self.size)]
 
 
-def _cumulative(values):
-    total = 0.0
-    for value in values:
-        total += value
-        yield total
-
-
 # -- queries ---------------------------------------------------------------------------------
 
 TEXT_QUERIES = ("domestic abuse", "rape counselling", "trafficking", "forced marriage", "refuge", "dv",
@@ -278,6 +272,11 @@ class WhooshUnderTest:
 
     def search(self, request: SearchRequest) -> int:
         return self.engine.search(request).total
+
+    def reopen(self) -> None:
+        """A fresh engine on the same index: nothing cached from earlier searches."""
+        self.engine.close()
+        self.engine = SearchEngine(self.directory, SYNONYMS_FILE)
 
     def size_bytes(self) -> int:
         return sum(path.stat().st_size for path in self.directory.rglob("*") if path.is_file())
@@ -379,6 +378,10 @@ class Fts5Yardstick:
             total = self._run(self._match(concepts, " OR ", request), request.per_page)
         return total
 
+    def reopen(self) -> None:
+        self.db.close()
+        self.db = sqlite3.connect(self.path)
+
     def size_bytes(self) -> int:
         return self.path.stat().st_size
 
@@ -396,10 +399,21 @@ class Timing:
     answered: float  # share of queries with at least one hit
 
 
-def time_queries(search: Callable[[SearchRequest], int], requests: list[SearchRequest]) -> Timing:
-    """Latency of each request after a warm-up, so one-off costs (opening files, caches) are left out."""
+def time_warm(engine, requests: list[SearchRequest]) -> Timing:
+    """Latency of each request after a warm-up: the steady state of a busy site."""
     for request in requests[:WARMUP_QUERIES]:
-        search(request)
+        engine.search(request)
+    return time_each(engine.search, requests)
+
+
+def time_cold(engine, requests: list[SearchRequest]) -> Timing:
+    """Each distinct text once (texts cycle, so the first few requests) on a freshly opened index:
+    the first searches after a rebuild or an edit, before anything cached per index has warmed."""
+    engine.reopen()
+    return time_each(engine.search, requests[: len({request.text for request in requests})])
+
+
+def time_each(search: Callable[[SearchRequest], int], requests: list[SearchRequest]) -> Timing:
     latencies, answered = [], 0
     for request in requests:
         start = time.perf_counter()
@@ -416,6 +430,7 @@ class Row:
     engine: str
     build_s: float
     timings: dict[str, Timing]
+    cold: dict[str, Timing]
     index_mb: float
 
 
@@ -424,8 +439,11 @@ def benchmark(engine, documents: list[dict], queries: dict[str, list[SearchReque
     engine.rebuild(documents)
     build_s = time.perf_counter() - start
     log(f"  {engine.label}: built in {build_s:.1f} s")
-    timings = {name: time_queries(engine.search, requests) for name, requests in queries.items()}
-    row = Row(len(documents), engine.label, build_s, timings, engine.size_bytes() / 1_048_576)
+    cold, timings = {}, {}
+    for name, requests in queries.items():
+        cold[name] = time_cold(engine, requests)
+        timings[name] = time_warm(engine, requests)
+    row = Row(len(documents), engine.label, build_s, timings, cold, engine.size_bytes() / 1_048_576)
     engine.close()
     return row
 
@@ -442,6 +460,11 @@ def markdown(rows: list[Row]) -> str:
     for row in rows:
         cells = [f"{t.p50_ms:.1f} / {t.p95_ms:.1f}" for t in row.timings.values()]
         lines.append(f"| {row.size:,} | {row.engine} | {row.build_s:.1f} | {' | '.join(cells)} | {row.index_mb:.1f} |")
+    lines += ["", "Cold: each distinct text once on a freshly opened index, p50/p95 ms:", "",
+              "| size | engine | text | text+filters | typo |", "|---:|---|---:|---:|---:|"]
+    for row in rows:
+        cells = [f"{t.p50_ms:.1f} / {t.p95_ms:.1f}" for t in row.cold.values()]
+        lines.append(f"| {row.size:,} | {row.engine} | {' | '.join(cells)} |")
     lines += ["", "Share of queries with at least one hit:", "",
               "| size | engine | text | text+filters | typo |", "|---:|---|---:|---:|---:|"]
     for row in rows:
@@ -454,10 +477,11 @@ def verdicts(rows: list[Row]) -> list[str]:
     lines = []
     for row in rows:
         target = TARGETS_MS.get(row.size)
-        if row.engine == WhooshUnderTest.label and target is not None:
+        if row.engine.startswith(WhooshUnderTest.label) and target is not None:
             p95 = row.timings["text+filters"].p95_ms
             outcome = "met" if p95 <= target else "MISSED"
-            lines.append(f"- {row.size:,}: text+filters p95 {p95:.1f} ms against <= {target:.0f} ms: {outcome}")
+            lines.append(f"- {row.engine}, {row.size:,}: text+filters p95 {p95:.1f} ms against <= {target:.0f} ms: "
+                         f"{outcome}")
     return lines
 
 
