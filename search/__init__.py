@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from .index import Fingerprint, IndexMissing, SearchIndex
-from .query import Hit, SearchRequest, SearchResults, all_matching, search, term_masks
+from .query import Hit, SearchRequest, SearchResults, all_matching, search
 from .synonyms import SynonymTable
 
 __all__ = [
@@ -43,10 +43,6 @@ class SearchEngine:
 
     def all_matching(self, request: SearchRequest) -> list[Hit]:
         return all_matching(self.index, self.synonyms, request)
-
-    def clear_term_cache(self) -> None:
-        """Forget cached term masks so the next search walks posting lists (benchmarks measure this)."""
-        term_masks(self.index, self.index.searcher()).clear()
 
     def close(self) -> None:
         self.index.close()

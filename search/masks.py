@@ -34,11 +34,6 @@ class TermMasks:
         self.name_rank = np.empty(self.size, dtype=np.int64)
         self.name_rank[self._name_order] = np.arange(self.size)
 
-    def clear(self) -> None:
-        """Forget every term mask and spelling neighbour, as after an index change (for measuring)."""
-        self._cache.clear()
-        self._near.clear()
-
     def near(self, field: str, word: str, distance: int) -> list[str]:
         """Indexed words within `distance` edits of `word`, remembered: the walk of the term list
         that finds them costs milliseconds on a large index."""

@@ -91,6 +91,4 @@ def test_term_masks_stay_bounded_whatever_is_typed(engine, monkeypatch):
         found(engine, f"nonsense{n}")
     masks = term_masks(engine.index, engine.index.searcher())
     assert 0 < len(masks) <= 64
-    engine.clear_term_cache()
-    assert len(masks) == 0
-    assert found(engine, "word7") == ["s7"]
+    assert found(engine, "word7") == ["s7"]  # a forgotten mask is simply made again
