@@ -11,7 +11,13 @@ from flask.cli import AppGroup
 from .db import session_scope, upgrade_database
 from .hsds import PackageError, export_package
 from .indexing import database_fingerprint
-from .postcodes import PostcodeFileError, PostcodeImport, import_postcodes, read_codepoint, read_onspd
+from .postcodes import (
+    PostcodeFileError,
+    PostcodeImport,
+    import_postcodes,
+    read_codepoint,
+    read_onspd,
+)
 from .services import load_package
 
 data = AppGroup("data", help="Load and export Open Referral HSDS data packages.")

@@ -16,7 +16,14 @@ from search.distance import Point
 from search.synonyms import normalise_words
 
 from .geo import Gazetteer
-from .models import Answer, ImmigrationStatus, Location, Service, ServiceAtLocation, ServiceStatus
+from .models import (
+    Answer,
+    ImmigrationStatus,
+    Location,
+    Service,
+    ServiceAtLocation,
+    ServiceStatus,
+)
 
 
 def _milliseconds(moment: datetime) -> int:

@@ -10,11 +10,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import func, select
 
-from .geo import Gazetteer, Place, Resolution
 from search.distance import Point
+
+from .geo import Gazetteer, Place, Resolution
 from .hsds import ImportReport, import_package
 from .indexing import Indexer
-from .postcodes import postcode_point
 from .models import (
     Attribute,
     Language,
@@ -25,6 +25,7 @@ from .models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from .postcodes import postcode_point
 
 NEEDS_TAXONOMY = "Safe Space Sussex needs"
 AUDIENCE_TAXONOMY = "Safe Space Sussex audience"
@@ -47,7 +48,8 @@ _SERVICE_PAGE_LOADS = (
 )
 
 
-def parse_service_id(text: str) -> uuid.UUID | None:
+def parse_id(text: str) -> uuid.UUID | None:
+    """A UUID from a URL, or None for anything else (so it is a 404, never a 500)."""
     try:
         return uuid.UUID(text)
     except (ValueError, TypeError, AttributeError):

@@ -6,10 +6,10 @@ import secrets
 
 from flask import Flask, g, render_template, request
 
-from .context import close_session
-from .display import register_template_helpers
 from .api import api
 from .api.responses import error_response
+from .context import close_session
+from .display import register_template_helpers
 from .public import public
 
 

@@ -1,7 +1,5 @@
 """Thin API views: parse parameters, ask the catalogue, shape as HSDS JSON."""
 
-import uuid
-
 from flask import current_app, request, url_for
 
 from .. import catalogue
@@ -16,7 +14,7 @@ from ..openreferral import (
     service_json,
     service_list_json,
 )
-from ..services import public_service
+from ..services import parse_id, public_service
 from . import api
 from . import params as p
 from .openapi import openapi_document
@@ -30,10 +28,8 @@ def _bad_parameter(error: p.ParameterError):
 
 def _detail(raw_id: str, kind: str, find, to_json, modified=None):
     """One record by id as JSON, or a 404 JSON for an unknown, malformed or non-public id."""
-    try:
-        found = find(get_session(), uuid.UUID(raw_id))
-    except ValueError:
-        found = None
+    identifier = parse_id(raw_id)
+    found = find(get_session(), identifier) if identifier else None
     if found is None:
         return error_response(404, f"No public {kind} has that id")
     return json_response(to_json(found), last_modified=modified(found) if modified else None)

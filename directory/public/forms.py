@@ -2,15 +2,25 @@
 
 from dataclasses import replace
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovTextInput
-from wtforms import FloatField, Form, HiddenField, SelectField, SelectMultipleField, StringField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovSelect,
+    GovTextInput,
+)
+from wtforms import (
+    FloatField,
+    Form,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 
 from search import SearchRequest
 from search.distance import Point
 
 from ..geo import Place
-
 from ..services import TermChoice
 
 ACCESS_CHOICES = [

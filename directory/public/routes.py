@@ -7,7 +7,7 @@ from ..services import (
     AUDIENCE_TAXONOMY,
     DELIVERY_TAXONOMY,
     NEEDS_TAXONOMY,
-    parse_service_id,
+    parse_id,
     place_for_search,
     public_service,
     public_services_by_id,
@@ -50,7 +50,7 @@ def search():
 
 @public.get("/services/<service_id>")
 def service(service_id: str):
-    identifier = parse_service_id(service_id)
+    identifier = parse_id(service_id)
     found = public_service(get_session(), identifier) if identifier else None
     if found is None:
         abort(404)

@@ -93,7 +93,9 @@ def test_a_page_past_the_end_is_empty_not_an_error(engine):
 )
 def test_hostile_input_is_just_text(engine, text):
     results = engine.search(SearchRequest(text=text))
+    plain = engine.search(SearchRequest(text=" ".join(query_words(text))))
     assert results.total >= 0
+    assert [h.service_id for h in results.hits] == [h.service_id for h in plain.hits]
 
 
 def test_query_length_is_bounded():
