@@ -23,7 +23,6 @@ from .models import (
     Organization,
     Service,
     ServiceAtLocation,
-    ServiceStatus,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -91,7 +90,7 @@ def _has_taxonomy(taxonomy_id: uuid.UUID):
 
 
 def _exact_conditions(filters: ServiceFilters) -> list:
-    conditions = [Service.status == ServiceStatus.ACTIVE]
+    conditions = [Service.listed()]
     if filters.organization_id:
         conditions.append(Service.organization_id == filters.organization_id)
     if filters.modified_after:
@@ -174,7 +173,7 @@ def public_link(session: Session, link_id: uuid.UUID) -> ServiceAtLocation | Non
 
 
 def _public_organization_ids(session: Session):
-    return select(Service.organization_id).where(Service.status == ServiceStatus.ACTIVE)
+    return select(Service.organization_id).where(Service.listed())
 
 
 def public_organizations(session: Session, search: str) -> list[Organization]:
@@ -190,7 +189,7 @@ def public_organization(session: Session, organization_id: uuid.UUID) -> tuple[O
     if organization is None:
         return None
     services = session.exec(
-        select(Service).where(Service.organization_id == organization_id, Service.status == ServiceStatus.ACTIVE)
+        select(Service).where(Service.organization_id == organization_id, Service.listed())
         .order_by(Service.name).options(selectinload(Service.organization))
     ).all()
     return (organization, list(services)) if services else None

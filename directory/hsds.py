@@ -32,7 +32,6 @@ from .models import (
     Service,
     ServiceArea,
     ServiceAtLocation,
-    ServiceStatus,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -256,7 +255,7 @@ def import_package(session: Session, source, dry_run: bool = False) -> ImportRep
 
 def _public_rows(session: Session) -> dict[str, list[SQLModel]]:
     """What anyone may see: active services, without the places of confidential ones."""
-    services = session.exec(select(Service).where(Service.status == ServiceStatus.ACTIVE)).all()
+    services = session.exec(select(Service).where(Service.listed())).all()
     service_ids = {s.id for s in services}
     hidden_services = {s.id for s in services if s.confidential_location}
     links = [

@@ -22,7 +22,6 @@ from .models import (
     Location,
     Service,
     ServiceAtLocation,
-    ServiceStatus,
 )
 
 
@@ -119,7 +118,7 @@ def service_document(service: Service, gazetteer: Gazetteer) -> dict:
 def _indexable_services(session: Session):
     return session.exec(
         select(Service)
-        .where(Service.status == ServiceStatus.ACTIVE)
+        .where(Service.listed())
         .options(
             selectinload(Service.organization),
             selectinload(Service.attributes),
@@ -135,7 +134,7 @@ def _indexable_services(session: Session):
 def database_fingerprint(session: Session) -> Fingerprint:
     count, newest = session.exec(
         select(func.count(Service.id), func.max(Service.last_modified)).where(
-            Service.status == ServiceStatus.ACTIVE
+            Service.listed()
         )
     ).one()
     return Fingerprint(count, _milliseconds(newest) if newest else 0)
@@ -162,7 +161,7 @@ class Indexer:
 
     def reindex(self, service: Service) -> None:
         """Bring one service's entry in line with the database, after its change was committed."""
-        if service.status == ServiceStatus.ACTIVE:
+        if service.is_public:
             self.engine.upsert(service_document(service, self.gazetteer))
         else:
             self.engine.delete(str(service.id))

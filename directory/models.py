@@ -77,6 +77,8 @@ class Organization(SQLModel, table=True):
     email: str | None = None
     website: str | None = None
     legal_status: str | None = None
+    # Optimistic locking: a save names the version it started from (see directory/listings.py).
+    version: int = 1
 
     services: list["Service"] = Relationship(back_populates="organization")
 
@@ -142,6 +144,17 @@ class Service(SQLModel, table=True):
     last_verified_on: date | None = None
     last_verified_by: str | None = None
 
+    # Professional-only details: shown to signed-in staff and officers, never published.
+    referral_line: str | None = None
+    secure_email: str | None = None
+    referral_criteria: str | None = None
+
+    # Editorial state. A listing is public only when published and active; `draft` holds
+    # unpublished edits of a listing (its whole snapshot) until an editor publishes them.
+    published: bool = True
+    draft: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    version: int = 1
+
     organization: Organization = Relationship(back_populates="services")
     phones: list["Phone"] = Relationship(back_populates="service")
     contacts: list["Contact"] = Relationship(back_populates="service")
@@ -158,7 +171,12 @@ class Service(SQLModel, table=True):
 
     @property
     def is_public(self) -> bool:
-        return self.status == ServiceStatus.ACTIVE
+        return self.published and self.status == ServiceStatus.ACTIVE
+
+    @classmethod
+    def listed(cls):
+        """The SQL condition for `is_public`: what anonymous visitors, the API and the index see."""
+        return sa.and_(cls.published.is_(True), cls.status == ServiceStatus.ACTIVE)
 
 
 class Location(SQLModel, table=True):
@@ -305,6 +323,7 @@ class TaxonomyTerm(SQLModel, table=True):
     taxonomy: str | None = None
     taxonomy_id: uuid.UUID | None = Field(default=None, foreign_key="taxonomy.id", index=True)
     language: str | None = None
+    version: int = 1
 
 
 class Attribute(SQLModel, table=True):
@@ -333,3 +352,88 @@ class Postcode(SQLModel, table=True):
     longitude: float
     district_code: str | None = Field(default=None, max_length=9)
     source: str = Field(max_length=16)
+
+
+# -- staff, history and moderation -------------------------------------------------------------
+
+
+class Role(str, Enum):
+    """What a signed-in person may do; each role can do everything the ones below it can."""
+
+    ADMIN = "admin"
+    EDITOR = "editor"
+    OFFICER = "officer"
+
+
+class User(SQLModel, table=True):
+    """A staff or officer account. Accounts are disabled, never deleted: history names them."""
+
+    __tablename__ = "user_account"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    email: str = Field(max_length=254, sa_column_kwargs={"unique": True})
+    name: str = Field(max_length=120)
+    role: Role = _enum_field(Role, Role.OFFICER)
+    password_hash: str
+    active: bool = True
+    # Part of the signed-in session's identity: rotating it signs the account out everywhere.
+    session_token: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utc_now)
+    last_signed_in_at: datetime | None = None
+
+
+class ChangeRecord(SQLModel, table=True):
+    """One change to a listing or account, with the whole record before and after it.
+
+    Written in the same transaction as the change, so history and data never disagree.
+    """
+
+    __tablename__ = "change_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str = Field(max_length=32, index=True)
+    entity_id: uuid.UUID = Field(index=True)
+    entity_name: str = Field(max_length=255)
+    action: str = Field(max_length=32)
+    version: int | None = None
+    user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    user_name: str | None = Field(default=None, max_length=120)
+    at: datetime = Field(default_factory=utc_now, index=True)
+    before: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    after: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    note: str | None = None
+
+
+class ReportStatus(str, Enum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+
+class ProblemReport(SQLModel, table=True):
+    """A visitor's "something is wrong on this page": no personal data is asked for or kept."""
+
+    __tablename__ = "problem_report"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    service_id: uuid.UUID = Field(foreign_key="service.id", index=True)
+    kind: str = Field(max_length=32)
+    details: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utc_now)
+    status: ReportStatus = _enum_field(ReportStatus, ReportStatus.OPEN)
+    handled_by: str | None = Field(default=None, max_length=120)
+    handled_at: datetime | None = None
+
+
+class IndexOutbox(SQLModel, table=True):
+    """Services whose search entry must be refreshed: queued in the same transaction as the change.
+
+    Drained after commit; whatever fails stays queued and is retried, so the index never
+    silently misses a change the database kept.
+    """
+
+    __tablename__ = "index_outbox"
+
+    service_id: uuid.UUID = Field(primary_key=True)
+    queued_at: datetime = Field(default_factory=utc_now)
+    attempts: int = 0

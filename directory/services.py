@@ -21,7 +21,6 @@ from .models import (
     Location,
     Service,
     ServiceAtLocation,
-    ServiceStatus,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -72,7 +71,7 @@ def public_services_in_order(session: Session, service_ids: list[str], nested: b
     ids = [uuid.UUID(value) for value in service_ids]
     found = session.exec(
         select(Service)
-        .where(Service.id.in_(ids), Service.status == ServiceStatus.ACTIVE)
+        .where(Service.id.in_(ids), Service.listed())
         .options(*(_SERVICE_PAGE_LOADS if nested else (selectinload(Service.organization),)))
     ).all()
     by_id = {service.id: service for service in found}
@@ -102,7 +101,7 @@ def spoken_languages(session: Session) -> list[TermChoice]:
     rows = session.exec(
         select(Language.code, func.min(Language.name))
         .join(Service, Language.service_id == Service.id)
-        .where(Service.status == ServiceStatus.ACTIVE, Language.code.is_not(None))
+        .where(Service.listed(), Language.code.is_not(None))
         .group_by(Language.code)
         .order_by(func.min(Language.name))
     ).all()
