@@ -8,9 +8,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from . import accounts
 from .db import session_scope, upgrade_database
 from .hsds import PackageError, export_package
 from .indexing import database_fingerprint
+from .models import Role
 from .postcodes import (
     PostcodeFileError,
     PostcodeImport,
@@ -23,6 +25,7 @@ from .services import load_package
 data = AppGroup("data", help="Load and export Open Referral HSDS data packages.")
 search = AppGroup("search", help="The search index (a cache rebuilt from the database).")
 db = AppGroup("db", help="The database schema.")
+users = AppGroup("users", help="Staff and officer accounts.")
 geo = AppGroup("geo", help="Full postcodes from ONSPD or OS Code-Point Open.")
 
 
@@ -124,6 +127,29 @@ def import_codepoint_command(paths: tuple[Path, ...]) -> None:
     _import_postcode_files(paths, read_codepoint, "Code-Point Open")
 
 
+def _read_password() -> str:
+    """From a hidden prompt at a terminal, else the first line of stdin: never from an argument."""
+    if click.get_text_stream("stdin").isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return click.get_text_stream("stdin").readline().rstrip("\r\n")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+@click.option("--name", help="The person's name (defaults to the email address).")
+def create_user_command(email: str, role: str, name: str | None) -> None:
+    """Add an account; the password is read from a prompt, or from stdin when piped."""
+    password = _read_password()
+    database, _ = _engines()
+    try:
+        with session_scope(database) as session:
+            accounts.create_user(session, email, name or email, Role(role), password)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created the {role} account {accounts.normalise_email(email)}.")
+
+
 def init_app(app: Flask) -> None:
-    for group in (data, search, db, geo):
+    for group in (data, search, db, geo, users):
         app.cli.add_command(group)

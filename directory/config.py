@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -44,4 +45,17 @@ def from_environment(instance_path: str) -> dict:
         "GEOCODER": os.environ.get("GEOCODER") or None,
         "GEOCODER_USER_AGENT": os.environ.get("GEOCODER_USER_AGENT") or None,
         "GEOCODER_DOMAIN": os.environ.get("GEOCODER_DOMAIN") or None,
+        # Staff sessions: Secure unless SESSION_COOKIE_SECURE=false (plain http on a laptop).
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "ssd_session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("STAFF_SESSION_HOURS", "8"))),
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", True),
+        # One shared store (e.g. redis://host:6379) when several workers must share the limits.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        # Listings not verified for this long are due for review; twice as long shows a notice.
+        "REVIEW_PERIOD_MONTHS": int(os.environ.get("REVIEW_PERIOD_MONTHS", "6")),
     }

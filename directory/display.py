@@ -5,11 +5,15 @@ carries the date it was last checked.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 
+from .history import field_changes
 from .models import Answer, ImmigrationStatus, Service
+
+UK_TIME = ZoneInfo("Europe/London")
 
 ANSWER_WORDS = {Answer.YES: "Yes", Answer.NO: "No", Answer.UNKNOWN: "Not known: ask the service"}
 
@@ -154,8 +158,20 @@ def long_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "never"
 
 
+def date_time(value: datetime | None) -> str:
+    """A moment as people in Sussex read it: "25 November 2026, 14:05" in UK time."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    local = value.astimezone(UK_TIME)
+    return f"{local.day} {local:%B %Y, %H:%M}"
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(long_date)
+    app.add_template_filter(date_time)
+    app.add_template_global(field_changes)
     app.add_template_global(immigration_condition)
     app.add_template_global(flag_conditions)
     app.add_template_global(badges)

@@ -5,12 +5,16 @@ import re
 import secrets
 
 from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFProtect
 
 from .api import api
 from .api.responses import error_response
 from .context import close_session
 from .display import register_template_helpers
+from .limits import limiter
 from .public import public
+from .staff import STAFF_NAVIGATION, staff
+from .staff.access import login_manager
 
 
 def _content_security_policy(nonce: str) -> str:
@@ -64,6 +68,16 @@ def _method_not_allowed(_error):
     return error_response(405, "This API is read-only: use GET") if _wants_json() else (_error, 405)
 
 
+def _forbidden(_error):
+    if _wants_json():
+        return error_response(403, "Forbidden")
+    return render_template("errors/403.html"), 403
+
+
+def _too_many_requests(_error):
+    return render_template("errors/429.html"), 429
+
+
 def _server_error(_error):
     if _wants_json():
         return error_response(500, "Internal error")
@@ -93,10 +107,16 @@ def init_app(app: Flask) -> None:
     app.before_request(_make_nonce)
     app.after_request(_safety_headers)
     app.teardown_appcontext(close_session)
+    CSRFProtect(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    app.register_error_handler(403, _forbidden)
     app.register_error_handler(404, _not_found)
+    app.register_error_handler(429, _too_many_requests)
     app.register_error_handler(405, _method_not_allowed)
     app.register_error_handler(500, _server_error)
-    app.context_processor(lambda: {"cspNonce": g.get("csp_nonce", "")})
+    app.context_processor(lambda: {"cspNonce": g.get("csp_nonce", ""), "staff_navigation": STAFF_NAVIGATION})
     register_template_helpers(app)
     app.register_blueprint(public)
     app.register_blueprint(api)
+    app.register_blueprint(staff)

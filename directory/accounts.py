@@ -1,0 +1,153 @@
+"""Staff and officer accounts: creating, signing in, changing and disabling them. No Flask here.
+
+Passwords are hashed with Argon2id (argon2-cffi). Accounts are disabled, never deleted, so
+history keeps naming who did what.
+"""
+
+import secrets
+import uuid
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+from sqlmodel import func, select
+
+from . import history
+from .models import Role, User, utc_now
+
+MIN_PASSWORD_LENGTH = 12
+_hasher = PasswordHasher()
+# Verified when no account matches, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+_RANK = {Role.OFFICER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be met, with a message for the person."""
+
+
+def can(role: Role, needed: Role) -> bool:
+    """Admins can do what editors can, and editors what officers can."""
+    return _RANK[role] >= _RANK[needed]
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is not good enough, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
+    if len(set(password)) < 5:
+        return "Password must not repeat the same few characters"
+    return None
+
+
+def _account_snapshot(user: User) -> dict:
+    return {"email": user.email, "name": user.name, "role": user.role.value, "active": user.active}
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def create_user(session: Session, email: str, name: str, role: Role, password: str,
+                by: User | None = None) -> User:
+    """Add an account; the caller commits."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    if find_by_email(session, email) is not None:
+        raise AccountError("An account with this email address already exists")
+    user = User(email=normalise_email(email), name=name.strip(), role=role, password_hash=_hasher.hash(password),
+                session_token=secrets.token_hex(16))
+    session.add(user)
+    session.flush()
+    history.record(session, entity_type="user", entity_id=user.id, entity_name=user.email, action="created",
+                   user=by, after=_account_snapshot(user))
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active account these credentials belong to, or None (whatever the reason)."""
+    user = find_by_email(session, email)
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_signed_in_at = utc_now()
+    return user
+
+
+def signed_in_user(session: Session, identity: str) -> User | None:
+    """The account a session identity ("<id>:<token>") names, if it is still active and current."""
+    user_id, _, token = identity.partition(":")
+    try:
+        user = session.get(User, uuid.UUID(user_id))
+    except ValueError:
+        return None
+    if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def session_identity(user: User) -> str:
+    return f"{user.id}:{user.session_token}"
+
+
+def _change(session: Session, user: User, by: User, action: str, apply) -> None:
+    before = _account_snapshot(user)
+    apply()
+    history.record(session, entity_type="user", entity_id=user.id, entity_name=user.email, action=action,
+                   user=by, before=before, after=_account_snapshot(user))
+
+
+def set_password(session: Session, user: User, password: str, by: User | None) -> None:
+    """Set a new password and sign the account out of every session."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+
+    def apply():
+        user.password_hash = _hasher.hash(password)
+        user.session_token = secrets.token_hex(16)
+
+    _change(session, user, by, "password reset", apply)
+
+
+def _active_admins(session: Session) -> int:
+    return session.exec(
+        select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))
+    ).one()
+
+
+def set_active(session: Session, user: User, active: bool, by: User) -> None:
+    """Disable (signing out everywhere) or re-enable an account; the last admin stays."""
+    if not active and user.role == Role.ADMIN and user.active and _active_admins(session) <= 1:
+        raise AccountError("This is the only active admin account: add another admin first")
+
+    def apply():
+        user.active = active
+        user.session_token = secrets.token_hex(16)
+
+    _change(session, user, by, "enabled" if active else "disabled", apply)
+
+
+def set_details(session: Session, user: User, name: str, role: Role, by: User) -> None:
+    if user.role == Role.ADMIN and role != Role.ADMIN and user.active and _active_admins(session) <= 1:
+        raise AccountError("This is the only active admin account: add another admin first")
+
+    def apply():
+        user.name = name.strip()
+        user.role = role
+
+    _change(session, user, by, "updated", apply)
+
+
+def all_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.active.desc(), User.name)))

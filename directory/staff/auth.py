@@ -1,0 +1,62 @@
+"""Signing in and out, and the staff home page."""
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import accounts
+from ..context import get_session
+from ..limits import SIGN_IN_LIMIT, limiter
+from ..models import Role
+from . import staff
+from .access import Account, requires
+from .forms import ConfirmForm, SignInForm
+
+SIGN_IN_FAILED = "Enter a correct email address and password"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to somewhere else."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("staff.home")
+
+
+@staff.route("/login", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = accounts.authenticate(db, form.email.data, form.password.data)
+        if user is not None:
+            db.commit()
+            next_page = _safe_next(request.args.get("next"))
+            # A fresh session on sign-in: nothing set before it (by anyone) carries over.
+            session.clear()
+            session.permanent = True
+            login_user(Account(user))
+            return redirect(next_page)
+        form.email.errors.append(SIGN_IN_FAILED)
+    return render_template("staff/sign_in.html", form=form)
+
+
+@staff.route("/logout", methods=["POST"])
+@login_required
+def sign_out():
+    if ConfirmForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You have signed out.", "success")
+    return redirect(url_for("staff.sign_in"))
+
+
+@staff.route("/staff/")
+@requires(Role.OFFICER)
+def home():
+    return render_template("staff/home.html")

@@ -1,0 +1,57 @@
+"""Forms for signing in and managing accounts (Flask-WTF: every one carries a CSRF token)."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextInput
+from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+
+from ..accounts import password_problem
+from ..models import Role
+
+ROLE_CHOICES = [
+    (Role.OFFICER.value, "Officer: sees professional-only details and uses the officer tools"),
+    (Role.EDITOR.value, "Editor: edits, publishes, imports and exports listings"),
+    (Role.ADMIN.value, "Admin: everything, including accounts"),
+]
+
+
+def _strong_enough(_form, field) -> None:
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email address", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter your email address")])
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[InputRequired(message="Enter your password")])
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", widget=GovPasswordInput(),
+                             validators=[InputRequired(message="Enter a new password"), _strong_enough])
+    confirm = PasswordField("Confirm the new password", widget=GovPasswordInput(),
+                            validators=[InputRequired(message="Enter the new password again"),
+                                        EqualTo("password", message="The passwords do not match")])
+    submit = SubmitField("Set password", widget=GovSubmitInput())
+
+
+class AccountDetailsForm(FlaskForm):
+    name = StringField("Name", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter the person's name"), Length(max=120)])
+    role = RadioField("Role", choices=ROLE_CHOICES, widget=GovRadioInput(),
+                      validators=[InputRequired(message="Choose a role")])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class NewAccountForm(AccountDetailsForm, NewPasswordForm):
+    email = EmailField("Email address", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter an email address"),
+                                   Email(message="Enter an email address in the correct format, like name@example.org")])
+    submit = SubmitField("Add account", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A bare POST button (sign out, disable, publish…): the form exists for its CSRF token."""
