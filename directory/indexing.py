@@ -5,11 +5,13 @@ A confidential service is indexed at a coarse point (the town of its address, or
 centre of the area it serves), never at its own coordinates.
 """
 
+import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session, selectinload
-from sqlmodel import func, select
+from sqlmodel import delete, func, select
 
 from search import Fingerprint, IndexMissing, SearchEngine, SearchRequest, SearchResults
 from search.distance import Point
@@ -19,10 +21,15 @@ from .geo import Gazetteer
 from .models import (
     Answer,
     ImmigrationStatus,
+    IndexOutbox,
     Location,
     Service,
     ServiceAtLocation,
+    utc_now,
 )
+
+log = logging.getLogger(__name__)
+_INDEX_ATTEMPTS = 3
 
 
 def _milliseconds(moment: datetime) -> int:
@@ -115,20 +122,19 @@ def service_document(service: Service, gazetteer: Gazetteer) -> dict:
     }
 
 
+_INDEX_LOADS = (
+    selectinload(Service.organization),
+    selectinload(Service.attributes),
+    selectinload(Service.languages),
+    selectinload(Service.service_areas),
+    selectinload(Service.service_at_locations)
+    .selectinload(ServiceAtLocation.location)
+    .selectinload(Location.addresses),
+)
+
+
 def _indexable_services(session: Session):
-    return session.exec(
-        select(Service)
-        .where(Service.listed())
-        .options(
-            selectinload(Service.organization),
-            selectinload(Service.attributes),
-            selectinload(Service.languages),
-            selectinload(Service.service_areas),
-            selectinload(Service.service_at_locations)
-            .selectinload(ServiceAtLocation.location)
-            .selectinload(Location.addresses),
-        )
-    )
+    return session.exec(select(Service).where(Service.listed()).options(*_INDEX_LOADS))
 
 
 def database_fingerprint(session: Session) -> Fingerprint:
@@ -148,8 +154,14 @@ class Indexer:
     gazetteer: Gazetteer
 
     def rebuild(self, session: Session) -> int:
-        """Rebuild the whole index from the database; returns how many services it holds."""
-        return self.engine.rebuild(service_document(s, self.gazetteer) for s in _indexable_services(session))
+        """Rebuild the whole index from the database; returns how many services it holds.
+
+        Changes queued before the rebuild began are in it, so they leave the outbox (the caller commits).
+        """
+        started = utc_now()
+        count = self.engine.rebuild(service_document(s, self.gazetteer) for s in _indexable_services(session))
+        session.exec(delete(IndexOutbox).where(IndexOutbox.queued_at <= started))
+        return count
 
     def is_current(self, session: Session) -> bool:
         """False when the index is missing, of an older schema, or no longer matches the database."""
@@ -166,8 +178,44 @@ class Indexer:
         else:
             self.engine.delete(str(service.id))
 
+    def _refresh(self, session: Session, service_id) -> None:
+        service = session.exec(select(Service).where(Service.id == service_id).options(*_INDEX_LOADS)).first()
+        if service is None:
+            self.engine.delete(str(service_id))
+        else:
+            self.reindex(service)
+
+    def drain(self, session: Session) -> int:
+        """Refresh the entries that committed changes queued; returns how many are still waiting.
+
+        Each is tried a few times (another worker may hold the index's write lock); one that
+        still fails stays queued, and the next drain (after the next edit or search) retries it.
+        """
+        waiting = 0
+        for item in session.exec(select(IndexOutbox).order_by(IndexOutbox.queued_at).limit(500)).all():
+            for attempt in range(_INDEX_ATTEMPTS):
+                try:
+                    self._refresh(session, item.service_id)
+                except Exception:  # the database change is safe; the entry waits for the next try
+                    log.warning("Search index update for %s failed (attempt %d)", item.service_id,
+                                attempt + 1, exc_info=True)
+                    time.sleep(0.05 * 2**attempt)
+                else:
+                    session.delete(item)
+                    break
+            else:
+                item.attempts += 1
+                waiting += 1
+        session.commit()
+        return waiting
+
+    def has_pending(self, session: Session) -> bool:
+        return session.exec(select(IndexOutbox.service_id).limit(1)).first() is not None
+
     def search(self, session: Session, request: SearchRequest) -> SearchResults:
         """Search, rebuilding the index first if it has gone missing: the database can always answer."""
+        if self.has_pending(session):
+            self.drain(session)
         try:
             return self.engine.search(request)
         except IndexMissing:

@@ -62,6 +62,8 @@ def reindex(app, session):
 
     def _reindex():
         session.commit()
-        return app.extensions["indexer"].rebuild(session)
+        count = app.extensions["indexer"].rebuild(session)
+        session.commit()
+        return count
 
     return _reindex

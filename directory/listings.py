@@ -1,0 +1,403 @@
+"""Editing listings: snapshots, drafts, publishing, verification, restore and optimistic locking.
+
+A listing's whole state (the service with all its parts) is a JSON-able snapshot. Forms read
+and write snapshots, drafts are stored snapshots, history keeps the snapshot before and after
+every change, and restoring applies an old one. Every change claims the version it started
+from, so two people saving the same listing cannot overwrite each other silently.
+No Flask here: the staff views and the importer call these and commit.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session, selectinload
+from sqlmodel import SQLModel, select
+
+from . import history
+from .models import (
+    Accessibility,
+    Address,
+    Attribute,
+    ChangeRecord,
+    Contact,
+    IndexOutbox,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+    User,
+    utc_now,
+)
+from .services import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY
+
+TERM_TAXONOMIES = {"need": NEEDS_TAXONOMY, "audience": AUDIENCE_TAXONOMY, "delivery": DELIVERY_TAXONOMY}
+# Kept out of snapshots: identity, bookkeeping and the editorial state itself.
+_NOT_CONTENT = {"id", "last_modified", "draft", "version", "published"}
+# Only the "verify" action changes these; restoring an old version must not turn back the clock.
+_VERIFICATION = {"last_verified_on", "last_verified_by"}
+PROFESSIONAL_FIELDS = ("referral_line", "secure_email", "referral_criteria")
+
+_CHILDREN: dict[str, type[SQLModel]] = {
+    "phones": Phone,
+    "contacts": Contact,
+    "schedules": Schedule,
+    "service_areas": ServiceArea,
+    "languages": Language,
+}
+
+EDIT_LOADS = (
+    selectinload(Service.organization),
+    selectinload(Service.phones),
+    selectinload(Service.contacts),
+    selectinload(Service.schedules),
+    selectinload(Service.service_areas),
+    selectinload(Service.languages),
+    selectinload(Service.attributes).selectinload(Attribute.taxonomy_term),
+    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location)
+    .selectinload(Location.addresses),
+    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location)
+    .selectinload(Location.accessibility),
+)
+
+
+class EditConflict(Exception):
+    """Someone else saved the record after this edit began."""
+
+    def __init__(self, latest: ChangeRecord | None):
+        self.latest = latest
+        super().__init__("The record changed after you started editing it")
+
+
+class NotPublishable(ValueError):
+    """A change that cannot be made, with a message for the person."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    user: User
+    expected_version: int
+
+
+# -- snapshots -------------------------------------------------------------------------------
+
+
+def _plain(value):
+    if value is None:
+        return None
+    if hasattr(value, "value"):
+        return value.value
+    if isinstance(value, (date,)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _row(record: SQLModel, skip: set[str]) -> dict:
+    return {name: _plain(getattr(record, name)) for name in type(record).model_fields if name not in skip}
+
+
+def _location_snapshot(link: ServiceAtLocation) -> dict:
+    location = link.location
+    return {
+        **_row(location, {"organization_id"}),
+        "link_id": str(link.id),
+        "addresses": [_row(address, {"location_id"}) for address in location.addresses],
+        "accessibility": [_row(item, {"location_id"}) for item in location.accessibility],
+    }
+
+
+def service_snapshot(service: Service) -> dict:
+    """The live listing as a snapshot (what the public sees when it is published)."""
+    return {
+        "service": _row(service, _NOT_CONTENT),
+        "terms": {
+            link_type: sorted(a.taxonomy_term.code for a in service.attributes
+                              if a.link_type == link_type and a.taxonomy_term.code)
+            for link_type in TERM_TAXONOMIES
+        },
+        **{name: [_row(child, {"service_id"}) for child in getattr(service, name)] for name in _CHILDREN},
+        "locations": [_location_snapshot(link) for link in service.service_at_locations],
+    }
+
+
+def working_snapshot(service: Service) -> dict:
+    """What an editor works on: the pending draft if there is one, else the live listing."""
+    return service.draft or service_snapshot(service)
+
+
+def public_snapshot(snapshot: dict) -> dict:
+    """A snapshot without professional-only details (for anything anonymous visitors can reach)."""
+    return {**snapshot, "service": {k: v for k, v in snapshot["service"].items() if k not in PROFESSIONAL_FIELDS}}
+
+
+# -- applying snapshots ----------------------------------------------------------------------
+
+
+def _validated(model: type[SQLModel], values: dict) -> SQLModel:
+    """Values checked and converted by the model (dates, enums, UUIDs), as the importer does."""
+    return model.model_validate({k: v for k, v in values.items() if v is not None})
+
+
+def _sync_rows(session: Session, model: type[SQLModel], current: list, entries: list[dict], **parent) -> None:
+    """Make the rows of one kind match `entries`: update by id, add new ones, delete the rest."""
+    by_id = {str(row.id): row for row in current}
+    kept = set()
+    for entry in entries:
+        record = _validated(model, {**entry, **{k: _plain(v) for k, v in parent.items()}})
+        existing = by_id.get(str(record.id)) if entry.get("id") else None
+        if existing is None:
+            session.add(record)
+            kept.add(str(record.id))
+            continue
+        for name in model.model_fields:
+            if name != "id":
+                setattr(existing, name, getattr(record, name))
+        kept.add(str(existing.id))
+    for key, row in by_id.items():
+        if key not in kept:
+            session.delete(row)
+
+
+def _sync_locations(session: Session, service: Service, entries: list[dict]) -> None:
+    links = {str(link.location_id): link for link in service.service_at_locations}
+    wanted = set()
+    for entry in entries:
+        values = {k: v for k, v in entry.items() if k not in {"addresses", "accessibility", "link_id"}}
+        record = _validated(Location, {**values, "organization_id": str(service.organization_id)})
+        location = session.get(Location, record.id) if entry.get("id") else None
+        if location is None:
+            location = record
+            session.add(location)
+            session.flush()
+        else:
+            for name in Location.model_fields:
+                if name not in {"id", "organization_id"}:
+                    setattr(location, name, getattr(record, name))
+        wanted.add(str(location.id))
+        _sync_rows(session, Address, list(location.addresses), entry.get("addresses", []), location_id=location.id)
+        _sync_rows(session, Accessibility, list(location.accessibility), entry.get("accessibility", []),
+                   location_id=location.id)
+        if str(location.id) not in links:
+            link_id = entry.get("link_id")
+            session.add(ServiceAtLocation(id=uuid.UUID(link_id) if link_id else uuid.uuid4(),
+                                          service_id=service.id, location_id=location.id))
+    for location_id, link in links.items():
+        if location_id not in wanted:
+            session.delete(link)
+
+
+def _term_ids(session: Session, link_type: str, codes: list[str]) -> list[uuid.UUID]:
+    rows = session.exec(
+        select(TaxonomyTerm.id, TaxonomyTerm.code)
+        .join(Taxonomy, TaxonomyTerm.taxonomy_id == Taxonomy.id)
+        .where(Taxonomy.name == TERM_TAXONOMIES[link_type], TaxonomyTerm.code.in_(codes))
+    ).all()
+    found = {code: term_id for term_id, code in rows}
+    missing = sorted(set(codes) - set(found))
+    if missing:
+        raise NotPublishable(f"Unknown {link_type} terms: {', '.join(missing)}")
+    return [found[code] for code in codes]
+
+
+def _sync_terms(session: Session, service: Service, terms: dict[str, list[str]]) -> None:
+    current = session.exec(
+        select(Attribute).where(Attribute.link_id == service.id, Attribute.link_entity == "service",
+                                Attribute.link_type.in_(list(TERM_TAXONOMIES)))
+    ).all()
+    existing = {(a.link_type, a.taxonomy_term_id): a for a in current}
+    wanted = set()
+    for link_type, codes in terms.items():
+        for term_id in _term_ids(session, link_type, codes):
+            wanted.add((link_type, term_id))
+            if (link_type, term_id) not in existing:
+                session.add(Attribute(link_id=service.id, link_entity="service", link_type=link_type,
+                                      taxonomy_term_id=term_id))
+    for key, attribute in existing.items():
+        if key not in wanted:
+            session.delete(attribute)
+
+
+def apply_snapshot(session: Session, service: Service, snapshot: dict) -> None:
+    """Make the live listing match a snapshot (verification dates excepted)."""
+    fields = {k: v for k, v in snapshot["service"].items() if k not in _VERIFICATION}
+    record = _validated(Service, {**fields, "id": str(service.id), "name": fields.get("name")})
+    for name in fields:
+        if name in Service.model_fields and name not in _NOT_CONTENT:
+            setattr(service, name, getattr(record, name))
+    for name, model in _CHILDREN.items():
+        _sync_rows(session, model, list(getattr(service, name)), snapshot.get(name, []), service_id=service.id)
+    _sync_locations(session, service, snapshot.get("locations", []))
+    _sync_terms(session, service, snapshot.get("terms", {}))
+    service.last_modified = utc_now()
+    session.flush()
+    session.expire(service)
+
+
+# -- versions and history --------------------------------------------------------------------
+
+
+def latest_change(session: Session, entity_type: str, entity_id: uuid.UUID) -> ChangeRecord | None:
+    return session.exec(
+        select(ChangeRecord)
+        .where(ChangeRecord.entity_type == entity_type, ChangeRecord.entity_id == entity_id)
+        .order_by(ChangeRecord.id.desc())
+        .limit(1)
+    ).first()
+
+
+def claim_version(session: Session, record: SQLModel, expected: int, entity_type: str) -> int:
+    """Move the record from `expected` to the next version, or raise EditConflict if it has moved on."""
+    result = session.execute(
+        update(type(record))
+        .where(type(record).id == record.id, type(record).version == expected)
+        .values(version=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise EditConflict(latest_change(session, entity_type, record.id))
+    record.version = expected + 1
+    return expected + 1
+
+
+def queue_reindex(session: Session, service_id: uuid.UUID) -> None:
+    """Ask for the service's search entry to be refreshed once this transaction commits."""
+    if session.get(IndexOutbox, service_id) is None:
+        session.add(IndexOutbox(service_id=service_id))
+
+
+def load_service(session: Session, service_id: uuid.UUID) -> Service | None:
+    """Any service, public or not, with everything the editor shows."""
+    return session.exec(select(Service).where(Service.id == service_id).options(*EDIT_LOADS)).first()
+
+
+def _record(session: Session, service: Service, action: str, edit: Edit, before: dict | None,
+            after: dict | None, note: str | None = None) -> None:
+    history.record(session, entity_type="service", entity_id=service.id, entity_name=service.name,
+                   action=action, user=edit.user, before=before, after=after, version=service.version, note=note)
+
+
+# -- the actions an editor takes ---------------------------------------------------------------
+
+
+def create_service(session: Session, snapshot: dict, user: User, publish: bool) -> Service:
+    organization_id = snapshot["service"]["organization_id"]
+    service = Service(name=snapshot["service"]["name"], organization_id=uuid.UUID(organization_id),
+                      published=publish)
+    session.add(service)
+    session.flush()
+    apply_snapshot(session, service, snapshot)
+    session.refresh(service)
+    _record(session, service, "published" if publish else "created as draft", Edit(user, 1), None,
+            service_snapshot(load_service(session, service.id)))
+    queue_reindex(session, service.id)
+    return service
+
+
+def save_service(session: Session, service: Service, snapshot: dict, edit: Edit, publish: bool) -> None:
+    """Save an edit: live when publishing (or when the listing is not public anyway), else as a draft."""
+    before = working_snapshot(service)
+    claim_version(session, service, edit.expected_version, "service")
+    if publish or not service.published:
+        apply_snapshot(session, service, snapshot)
+        service.draft = None
+        service.published = service.published or publish
+        action = "published" if publish else "saved"
+        service = load_service(session, service.id)
+        after = service_snapshot(service)
+        queue_reindex(session, service.id)
+    else:
+        service.draft = snapshot
+        action, after = "draft saved", snapshot
+    _record(session, service, action, edit, before, after)
+
+
+def publish_service(session: Session, service: Service, edit: Edit) -> None:
+    before = working_snapshot(service)
+    claim_version(session, service, edit.expected_version, "service")
+    if service.draft:
+        apply_snapshot(session, service, service.draft)
+        service.draft = None
+    service.published = True
+    service.last_modified = utc_now()
+    service = load_service(session, service.id)
+    _record(session, service, "published", edit, before, service_snapshot(service))
+    queue_reindex(session, service.id)
+
+
+def unpublish_service(session: Session, service: Service, edit: Edit) -> None:
+    claim_version(session, service, edit.expected_version, "service")
+    service.published = False
+    service.last_modified = utc_now()
+    snapshot = service_snapshot(service)
+    _record(session, service, "unpublished", edit, snapshot, snapshot)
+    queue_reindex(session, service.id)
+
+
+def discard_draft(session: Session, service: Service, edit: Edit) -> None:
+    before = working_snapshot(service)
+    claim_version(session, service, edit.expected_version, "service")
+    service.draft = None
+    _record(session, service, "draft discarded", edit, before, service_snapshot(service))
+
+
+def verify_service(session: Session, service: Service, edit: Edit, today: date) -> None:
+    """Record that the listing was checked with the service today, and by whom."""
+    claim_version(session, service, edit.expected_version, "service")
+    before = service_snapshot(service)
+    service.last_verified_on = today
+    service.last_verified_by = edit.user.name
+    service.last_modified = utc_now()
+    _record(session, service, "verified", edit, before, service_snapshot(service))
+    queue_reindex(session, service.id)
+
+
+def restore_service(session: Session, service: Service, change: ChangeRecord, edit: Edit) -> None:
+    """Make an earlier version live again (the restore is itself a change in the history)."""
+    if change.entity_id != service.id or change.after is None:
+        raise NotPublishable("That change cannot be restored")
+    before = working_snapshot(service)
+    claim_version(session, service, edit.expected_version, "service")
+    apply_snapshot(session, service, change.after)
+    service.draft = None
+    service = load_service(session, service.id)
+    _record(session, service, "restored", edit, before, service_snapshot(service),
+            note=f"Restored the version saved by {change.user_name} on {change.at:%d %B %Y at %H:%M}")
+    queue_reindex(session, service.id)
+
+
+# -- organisations and taxonomy terms --------------------------------------------------------
+
+
+def simple_snapshot(record: SQLModel) -> dict:
+    return _row(record, {"id", "version"})
+
+
+def save_simple(session: Session, record: SQLModel, values: dict, edit: Edit | None, user: User,
+                entity_type: str) -> SQLModel:
+    """Create (edit None) or update an organisation or taxonomy term, with history."""
+    before = None
+    if edit is not None:
+        before = simple_snapshot(record)
+        claim_version(session, record, edit.expected_version, entity_type)
+    validated = _validated(type(record), {**simple_snapshot(record), **values, "id": str(record.id)})
+    for name in values:
+        setattr(record, name, getattr(validated, name))
+    session.add(record)
+    session.flush()
+    history.record(session, entity_type=entity_type, entity_id=record.id, entity_name=record.name,
+                   action="updated" if edit else "created", user=user, before=before,
+                   after=simple_snapshot(record), version=record.version)
+    if isinstance(record, Organization):
+        for service_id in session.exec(select(Service.id).where(Service.organization_id == record.id)):
+            queue_reindex(session, service_id)
+    return record
