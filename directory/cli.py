@@ -1,6 +1,7 @@
 """`flask --app app …` commands: data packages in and out, the search index, postcodes, the schema."""
 
 import io
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,9 +130,9 @@ def import_codepoint_command(paths: tuple[Path, ...]) -> None:
 
 def _read_password() -> str:
     """From a hidden prompt at a terminal, else the first line of stdin: never from an argument."""
-    if click.get_text_stream("stdin").isatty():
+    if sys.stdin.isatty():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    return click.get_text_stream("stdin").readline().rstrip("\r\n")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @users.command("create")

@@ -1,9 +1,11 @@
 """Small factory functions: each test builds just the directory it needs, in a real database."""
 
+import re
 from datetime import date, datetime, timezone
 
 from sqlmodel import Session, select
 
+from directory import accounts
 from directory.models import (
     Address,
     Attribute,
@@ -12,12 +14,14 @@ from directory.models import (
     Location,
     Organization,
     Phone,
+    Role,
     Service,
     ServiceArea,
     ServiceAtLocation,
     ServiceStatus,
     Taxonomy,
     TaxonomyTerm,
+    User,
 )
 from directory.services import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY
 
@@ -102,3 +106,28 @@ def make_service(
     session.expire(service)
     return service
 
+
+
+PASSWORD = "a long test password"
+
+
+def make_user(session: Session, role: Role = Role.EDITOR, email: str | None = None, name: str | None = None) -> User:
+    """An account with the shared test PASSWORD, committed so the app's own sessions see it."""
+    user = accounts.create_user(session, email or f"{role.value}@example.org", name or f"Test {role.value}", role,
+                                PASSWORD)
+    session.commit()
+    return user
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token a GET of `path` puts in its form (the session cookie travels with the client)."""
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def sign_in(client, user: User, password: str = PASSWORD):
+    """Sign in through the real form; returns the response to the POST."""
+    return client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "email": user.email,
+                                       "password": password})

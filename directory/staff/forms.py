@@ -3,15 +3,16 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from ..accounts import password_problem
 from ..models import Role
 
 ROLE_CHOICES = [
-    (Role.OFFICER.value, "Officer: sees professional-only details and uses the officer tools"),
-    (Role.EDITOR.value, "Editor: edits, publishes, imports and exports listings"),
-    (Role.ADMIN.value, "Admin: everything, including accounts"),
+    SelectChoice(Role.OFFICER.value, "Officer: sees professional-only details and uses the officer tools"),
+    SelectChoice(Role.EDITOR.value, "Editor: edits, publishes, imports and exports listings"),
+    SelectChoice(Role.ADMIN.value, "Admin: everything, including accounts"),
 ]
 
 
