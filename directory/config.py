@@ -34,6 +34,8 @@ def from_environment(instance_path: str) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'directory.sqlite'}"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search-index")),
         "LOAD_SAMPLE_DATA": _flag("LOAD_SAMPLE_DATA", True),
+        # Ofcom's drama numbers (used by the sample data) are accepted only alongside the sample.
+        "ACCEPT_FICTIONAL_PHONE_NUMBERS": _flag("ACCEPT_FICTIONAL_PHONE_NUMBERS", _flag("LOAD_SAMPLE_DATA", True)),
         "SAMPLE_DATA_DIR": os.environ.get("SAMPLE_DATA_DIR", str(PROJECT_ROOT / "data" / "sample")),
         "SYNONYMS_FILE": str(PROJECT_ROOT / "data" / "synonyms.txt"),
         "GAZETTEER_DIR": str(PROJECT_ROOT / "data" / "gazetteer"),

@@ -401,3 +401,27 @@ def save_simple(session: Session, record: SQLModel, values: dict, edit: Edit | N
         for service_id in session.exec(select(Service.id).where(Service.organization_id == record.id)):
             queue_reindex(session, service_id)
     return record
+
+
+def place_locations(snapshot: dict, locate) -> dict:
+    """Give places without coordinates the position of their postcode (`locate(postcode)` → Point)."""
+    for location in snapshot.get("locations", []):
+        if location.get("latitude") is None and location.get("addresses"):
+            point = locate(location["addresses"][0].get("postal_code") or "")
+            if point is not None:
+                location["latitude"], location["longitude"] = point.latitude, point.longitude
+    return snapshot
+
+
+def all_services(session: Session, text: str = "", state: str = "") -> list[Service]:
+    """Every listing for the staff list, public or not, filtered by name and editorial state."""
+    query = select(Service).options(selectinload(Service.organization)).order_by(Service.name)
+    if text:
+        query = query.where(Service.name.ilike(f"%{text}%"))
+    if state == "draft":
+        query = query.where(Service.draft.is_not(None) | Service.published.is_(False))
+    elif state == "unpublished":
+        query = query.where(Service.published.is_(False))
+    elif state == "published":
+        query = query.where(Service.published.is_(True))
+    return list(session.exec(query))

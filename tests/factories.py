@@ -2,8 +2,10 @@
 
 import re
 from datetime import date, datetime, timezone
+from html.parser import HTMLParser
 
 from sqlmodel import Session, select
+from werkzeug.datastructures import MultiDict
 
 from directory import accounts
 from directory.models import (
@@ -131,3 +133,58 @@ def sign_in(client, user: User, password: str = PASSWORD):
     """Sign in through the real form; returns the response to the POST."""
     return client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "email": user.email,
                                        "password": password})
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would submit from the forms of a page (no JavaScript)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._textarea = None
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action"), "fields": []})
+        elif not self.forms:
+            return
+        fields = self.forms[-1]["fields"]
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in {"submit", "button", "file"}:
+            if attrs.get("type") in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    fields.append((name, attrs.get("value", "on")))
+            else:
+                fields.append((name, attrs.get("value") or ""))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+        elif tag == "select" and name:
+            self._select = [name, None, None]
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            if self._select[2] is None:
+                self._select[2] = value
+            if "selected" in attrs:
+                self._select[1] = value
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            self.forms[-1]["fields"].append(tuple(self._textarea))
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            name, selected, first = self._select
+            self.forms[-1]["fields"].append((name, selected if selected is not None else first))
+            self._select = None
+
+
+def page_form(html: str, index: int = -1) -> MultiDict:
+    """The fields of one form on a page (the last by default), as a browser would send them."""
+    reader = _FormReader()
+    reader.feed(html)
+    return MultiDict(reader.forms[index]["fields"])

@@ -8,7 +8,8 @@ staff = Blueprint("staff", __name__)
 
 # The staff navigation: (endpoint, text, the least role that may use it).
 STAFF_NAVIGATION = [
+    ("staff.services", "Listings", Role.EDITOR),
     ("staff.users", "Accounts", Role.ADMIN),
 ]
 
-from . import auth, users  # noqa: E402,F401  (routes register on import)
+from . import auth, editing, users  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,171 @@
+"""Editing services: the list, the editor, drafts and publishing, verification, history and restore."""
+
+import uuid
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlmodel import select
+
+from .. import listings
+from ..context import get_indexer, get_session
+from ..history import history_of
+from ..models import ChangeRecord, Organization, Role, Service
+from ..services import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY, find_place, terms_in
+from . import staff
+from .access import acting_user, requires
+from .listing_forms import (
+    FLAG_SPECS,
+    REPEATING,
+    VersionForm,
+    add_entry,
+    added_part,
+    form_data,
+    make_service_form,
+    snapshot_from_form,
+)
+
+
+def _service_or_404(service_id: uuid.UUID) -> Service:
+    service = listings.load_service(get_session(), service_id)
+    if service is None:
+        abort(404)
+    return service
+
+
+def _form(formdata=None, data=None):
+    db = get_session()
+    organisations = [(str(o.id), o.name) for o in db.exec(select(Organization).order_by(Organization.name))]
+    terms = {"need": terms_in(db, NEEDS_TAXONOMY), "audience": terms_in(db, AUDIENCE_TAXONOMY),
+             "delivery": terms_in(db, DELIVERY_TAXONOMY)}
+    return make_service_form(organisations, terms, formdata=formdata, data=data)
+
+
+def _locate(postcode: str):
+    place = find_place(get_session(), get_indexer().gazetteer, postcode).place if postcode else None
+    return place.point if place else None
+
+
+def _commit_and_reindex() -> None:
+    db = get_session()
+    db.commit()
+    get_indexer().drain(db)
+
+
+def _empty_snapshot() -> dict:
+    return {"service": {}, "terms": {}, **{part: [] for part in REPEATING}}
+
+
+@staff.route("/staff/services")
+@requires(Role.EDITOR)
+def services():
+    text, state = request.args.get("name", "").strip(), request.args.get("state", "")
+    return render_template("staff/services/list.html", services=listings.all_services(get_session(), text, state),
+                           name=text, state=state)
+
+
+@staff.route("/staff/services/new", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def new_service():
+    defaults = form_data({**_empty_snapshot(), "service": {"status": "active", "immigration_status": "unknown",
+                                                            **{spec.name: "unknown" for spec in FLAG_SPECS}}}, 1)
+    form = _form(request.form if request.method == "POST" else None, data=defaults)
+    part = added_part(form) if request.method == "POST" else None
+    if part:
+        add_entry(form, part)
+    elif form.validate_on_submit():
+        snapshot = listings.place_locations(snapshot_from_form(form, _empty_snapshot(), date.today()), _locate)
+        service = listings.create_service(get_session(), snapshot, acting_user(), publish=form.publish.data)
+        _commit_and_reindex()
+        flash("Listing published." if form.publish.data else "Listing saved as a draft: it is not public yet.",
+              "success")
+        return redirect(url_for("staff.edit_service", service_id=service.id))
+    return render_template("staff/services/edit.html", form=form, service=None, conflict=None)
+
+
+@staff.route("/staff/services/<uuid:service_id>", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def edit_service(service_id: uuid.UUID):
+    service = _service_or_404(service_id)
+    previous = listings.working_snapshot(service)
+    if request.method == "GET":
+        form = _form(data=form_data(previous, service.version))
+        return render_template("staff/services/edit.html", form=form, service=service, conflict=None,
+                               version_form=VersionForm(version=service.version))
+    form = _form(request.form)
+    conflict = None
+    part = added_part(form)
+    if part:
+        add_entry(form, part)
+    elif form.validate_on_submit():
+        snapshot = listings.place_locations(snapshot_from_form(form, previous, date.today()), _locate)
+        try:
+            listings.save_service(get_session(), service, snapshot,
+                                  listings.Edit(acting_user(), int(form.version.data)), publish=form.publish.data)
+        except listings.EditConflict as clash:
+            service = _service_or_404(service_id)
+            conflict = {"latest": clash.latest, "theirs": listings.working_snapshot(service), "yours": snapshot}
+            # Saving again now is a deliberate choice to replace their version with yours.
+            form.version.data = str(service.version)
+        else:
+            _commit_and_reindex()
+            flash("Changes published." if form.publish.data or not service.published
+                  else "Draft saved. The public listing has not changed: publish when ready.", "success")
+            return redirect(url_for("staff.edit_service", service_id=service.id))
+    return render_template("staff/services/edit.html", form=form, service=service, conflict=conflict,
+                           version_form=VersionForm(version=service.version)), 409 if conflict else 200
+
+
+_ACTIONS = {
+    "publish": (listings.publish_service, "Listing published."),
+    "unpublish": (listings.unpublish_service, "Listing unpublished: the public can no longer see it."),
+    "discard": (listings.discard_draft, "Draft discarded."),
+    "verify": (lambda db, service, edit: listings.verify_service(db, service, edit, date.today()),
+               "Marked as verified today."),
+}
+
+
+@staff.route("/staff/services/<uuid:service_id>/<any(publish, unpublish, discard, verify):action>",
+             methods=["POST"])
+@requires(Role.EDITOR)
+def service_action(service_id: uuid.UUID, action: str):
+    service = _service_or_404(service_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    change, message = _ACTIONS[action]
+    try:
+        change(get_session(), service, listings.Edit(acting_user(), int(form.version.data)))
+    except listings.EditConflict as clash:
+        flash(f"Nothing was changed: {clash.latest.user_name if clash.latest else 'someone'} changed this "
+              "listing after you opened it. Check the latest version below, then try again.", "error")
+    else:
+        _commit_and_reindex()
+        flash(message, "success")
+    return redirect(url_for("staff.edit_service", service_id=service_id))
+
+
+@staff.route("/staff/services/<uuid:service_id>/history")
+@requires(Role.EDITOR)
+def service_history(service_id: uuid.UUID):
+    service = _service_or_404(service_id)
+    return render_template("staff/services/history.html", service=service,
+                           changes=history_of(get_session(), "service", service.id),
+                           version_form=VersionForm(version=service.version))
+
+
+@staff.route("/staff/services/<uuid:entity_id>/history/<int:change_id>/restore", methods=["POST"])
+@requires(Role.EDITOR)
+def restore_service(entity_id: uuid.UUID, change_id: int):
+    service = _service_or_404(entity_id)
+    change = get_session().get(ChangeRecord, change_id)
+    form = VersionForm()
+    if change is None or change.entity_id != service.id or not form.validate_on_submit():
+        abort(404 if change is None else 400)
+    try:
+        listings.restore_service(get_session(), service, change, listings.Edit(acting_user(), int(form.version.data)))
+    except listings.EditConflict:
+        flash("Nothing was restored: the listing changed after you opened its history. Try again.", "error")
+        return redirect(url_for("staff.service_history", service_id=entity_id))
+    _commit_and_reindex()
+    flash("The earlier version is restored and live again.", "success")
+    return redirect(url_for("staff.edit_service", service_id=entity_id))

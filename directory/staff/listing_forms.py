@@ -1,0 +1,362 @@
+"""The listing editor's forms, and the conversions between a form and a listing snapshot.
+
+A service is edited on one page: its details, every access condition with its checked-on
+date, contact routes, opening hours, places, areas, languages, needs and the professional-only
+details. Repeating parts (phones, opening hours…) show the saved entries plus a blank one;
+"Add another" buttons add more without JavaScript.
+"""
+
+from datetime import date
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from ..display import ACCESS_FLAGS, ROUTE_FLAGS, SAFE_CONTACT_FLAGS
+from ..geo import normalise_postcode
+from ..models import Answer, ImmigrationStatus, ServiceStatus
+from ..phones import phone_problem
+
+ANSWER_CHOICES = [SelectChoice("yes", "Yes"), SelectChoice("no", "No"), SelectChoice("unknown", "Not known")]
+FLAG_SPECS = (*ACCESS_FLAGS, *ROUTE_FLAGS, *SAFE_CONTACT_FLAGS)
+REPEATING = ("phones", "contacts", "schedules", "service_areas", "languages", "locations")
+DAYS = [SelectChoice(code, name) for code, name in (
+    ("MO", "Monday"), ("TU", "Tuesday"), ("WE", "Wednesday"), ("TH", "Thursday"), ("FR", "Friday"),
+    ("SA", "Saturday"), ("SU", "Sunday"))]
+_ADDRESS_FIELDS = ("address_1", "address_2", "city", "state_province", "postal_code")
+_TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Enter a time in 24-hour format, like 09:00 or 17:30")
+
+
+def _uk_phone(_form, field) -> None:
+    if field.data:
+        problem = phone_problem(field.data, current_app.config["ACCEPT_FICTIONAL_PHONE_NUMBERS"])
+        if problem:
+            raise ValidationError(problem)
+
+
+def _uk_postcode(_form, field) -> None:
+    if field.data and normalise_postcode(field.data) is None:
+        raise ValidationError("Enter a full UK postcode, like BN1 1AA")
+
+
+def _email(label: str) -> list:
+    return [Optional(), Email(message=f"Enter {label} in the correct format, like name@example.org")]
+
+
+def _checked_on() -> DateField:
+    return DateField("Checked on", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
+
+
+class _Entry(Form):
+    """One of a repeating part; ticking "remove" drops it when the listing is saved."""
+
+    id = HiddenField()
+    remove = BooleanField("Remove this", widget=GovCheckboxInput())
+
+    def is_blank(self) -> bool:
+        return not any(value for name, value in self.data.items() if name not in {"id", "remove", "link_id"})
+
+
+class PhoneEntry(_Entry):
+    number = StringField("Number", widget=GovTextInput(), validators=[Optional(), _uk_phone])
+    description = StringField("What it is for", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+
+
+class ContactEntry(_Entry):
+    name = StringField("Name or team", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    title = StringField("Job title", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    email = StringField("Email address", widget=GovTextInput(), validators=_email("an email address"))
+
+
+class ScheduleEntry(_Entry):
+    byday = SelectMultipleField("Days", choices=DAYS, widget=GovCheckboxesInput(), validate_choice=True)
+    opens_at = StringField("Opens at", widget=GovTextInput(), validators=[Optional(), _TIME])
+    closes_at = StringField("Closes at", widget=GovTextInput(), validators=[Optional(), _TIME])
+    description = StringField("Or describe the hours", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+
+    def validate_closes_at(self, field) -> None:
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError("Closing time must be after the opening time")
+
+    def validate_byday(self, field) -> None:
+        if (self.opens_at.data or self.closes_at.data) and not field.data:
+            raise ValidationError("Choose the days these hours apply to")
+
+
+class AreaEntry(_Entry):
+    name = StringField("Area", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+
+
+class LanguageEntry(_Entry):
+    name = StringField("Language", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    code = StringField("Code (ISO 639-1)", widget=GovTextInput(),
+                       validators=[Optional(), Regexp(r"^[a-z]{2,3}$", message="Enter a 2 or 3 letter code, like pl")])
+    note = StringField("Note", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+
+
+class LocationEntry(_Entry):
+    link_id = HiddenField()
+    name = StringField("Place name", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    address_1 = StringField("Address line 1", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    address_2 = StringField("Address line 2", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    city = StringField("Town or city", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    state_province = StringField("County", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    postal_code = StringField("Postcode", widget=GovTextInput(), validators=[Optional(), _uk_postcode])
+    transportation = StringField("Getting there", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    accessibility = StringField("Accessibility", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+
+    def has_address(self) -> bool:
+        return any(self[name].data for name in _ADDRESS_FIELDS)
+
+    def validate_address_1(self, field) -> None:
+        if self.has_address() and not self.remove.data:
+            missing = [f.label.text.lower() for f in (self.address_1, self.city, self.state_province,
+                                                      self.postal_code) if not f.data]
+            if missing:
+                raise ValidationError(f"Enter the {', '.join(missing)} of this place")
+
+
+class ServiceForm(FlaskForm):
+    version = HiddenField()
+    organization_id = SelectField("Organisation", widget=GovSelect(), validators=[InputRequired()])
+    name = StringField("Service name", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter the service name"), Length(max=255)])
+    alternate_name = StringField("Other name (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    description = TextAreaField("Description", widget=GovTextArea(),
+                                validators=[InputRequired(message="Describe the service")])
+    status = RadioField("Status", widget=GovRadioInput(), choices=[
+        SelectChoice(ServiceStatus.ACTIVE.value, "Active"),
+        SelectChoice(ServiceStatus.TEMPORARILY_CLOSED.value, "Temporarily closed"),
+        SelectChoice(ServiceStatus.INACTIVE.value, "Inactive"),
+        SelectChoice(ServiceStatus.DEFUNCT.value, "Closed for good (defunct)")],
+        validators=[InputRequired(message="Choose the status")])
+    alert = StringField("Alert shown on the page (optional)", widget=GovTextInput(), validators=[Optional()])
+    url = StringField("Website", widget=GovTextInput(),
+                      validators=[Optional(), URL(message="Enter a web address, like https://example.org")])
+    email = StringField("Email address", widget=GovTextInput(), validators=_email("an email address"))
+    application_process = TextAreaField("How to get help", widget=GovTextArea(), validators=[Optional()])
+    eligibility_description = TextAreaField("Who it is for", widget=GovTextArea(), validators=[Optional()])
+    minimum_age = IntegerField("Youngest age", widget=GovTextInput(), validators=[
+        Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")])
+    maximum_age = IntegerField("Oldest age", widget=GovTextInput(), validators=[
+        Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")])
+    fees_description = StringField("Fees", widget=GovTextInput(), validators=[Optional()])
+    interpretation_services = StringField("Interpreting", widget=GovTextInput(), validators=[Optional()])
+    accessibility = StringField("Accessibility", widget=GovTextInput(), validators=[Optional()])
+
+    immigration_status = RadioField("Open regardless of immigration status?", widget=GovRadioInput(), choices=[
+        SelectChoice(ImmigrationStatus.OPEN_TO_ALL.value, "Yes: open to everyone whatever their status"),
+        SelectChoice(ImmigrationStatus.RESTRICTIONS.value, "No: there are restrictions"),
+        SelectChoice(ImmigrationStatus.UNKNOWN.value, "Not known")], validators=[InputRequired()])
+    immigration_status_note = StringField("Details", widget=GovTextInput(), validators=[Optional()])
+    immigration_status_checked_on = _checked_on()
+    data_sharing_stance = TextAreaField("What they share with Immigration Enforcement", widget=GovTextArea(),
+                                        validators=[Optional()])
+    data_sharing_stance_checked_on = _checked_on()
+
+    needs = SelectMultipleField("Needs it helps with", widget=GovCheckboxesInput(), validate_choice=True)
+    audience = SelectMultipleField("Who it is for", widget=GovCheckboxesInput(), validate_choice=True)
+    delivery = SelectMultipleField("How it is delivered", widget=GovCheckboxesInput(), validate_choice=True)
+
+    confidential_location = BooleanField("The address is confidential (a refuge or safe house)", widget=GovCheckboxInput())
+    commissioned_by_pcc = BooleanField("Commissioned by the Police and Crime Commissioner", widget=GovCheckboxInput())
+    national_helpline = BooleanField("A national helpline", widget=GovCheckboxInput())
+
+    referral_line = StringField("Referral line for professionals", widget=GovTextInput(),
+                                validators=[Optional(), _uk_phone])
+    secure_email = StringField("Secure email for referrals", widget=GovTextInput(),
+                               validators=_email("the secure email address"))
+    referral_criteria = TextAreaField("Referral criteria", widget=GovTextArea(), validators=[Optional()])
+
+    phones = FieldList(FormField(PhoneEntry), min_entries=1)
+    contacts = FieldList(FormField(ContactEntry), min_entries=1)
+    schedules = FieldList(FormField(ScheduleEntry), min_entries=1)
+    service_areas = FieldList(FormField(AreaEntry), min_entries=1)
+    languages = FieldList(FormField(LanguageEntry), min_entries=1)
+    locations = FieldList(FormField(LocationEntry), min_entries=1)
+
+    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
+    publish = SubmitField("Publish", widget=GovSubmitInput())
+
+    def validate_maximum_age(self, field) -> None:
+        if field.data is not None and self.minimum_age.data is not None and field.data < self.minimum_age.data:
+            raise ValidationError("The oldest age must be the same as or more than the youngest age")
+
+
+for _spec in FLAG_SPECS:
+    setattr(ServiceForm, _spec.name, RadioField(_spec.question, widget=GovRadioInput(), choices=ANSWER_CHOICES,
+                                                validators=[InputRequired()]))
+    setattr(ServiceForm, f"{_spec.name}_checked_on", _checked_on())
+for _part in REPEATING:
+    setattr(ServiceForm, f"add_{_part}", SubmitField("Add another", widget=GovSubmitInput()))
+
+
+def make_service_form(organisations: list[tuple[str, str]], terms: dict[str, list], formdata=None,
+                      data: dict | None = None) -> ServiceForm:
+    form = ServiceForm(formdata=formdata, data=data)
+    form.organization_id.choices = [SelectChoice("", "Choose an organisation"),
+                                    *(SelectChoice(value, label) for value, label in organisations)]
+    for link_type, field in (("need", form.needs), ("audience", form.audience), ("delivery", form.delivery)):
+        field.choices = [SelectChoice(choice.code, choice.name) for choice in terms[link_type]]
+    return form
+
+
+def added_part(form: ServiceForm) -> str | None:
+    """The repeating part whose "Add another" button was pressed, if any."""
+    return next((part for part in REPEATING if getattr(form, f"add_{part}").data), None)
+
+
+def add_entry(form: ServiceForm, part: str) -> None:
+    getattr(form, part).append_entry()
+
+
+# -- snapshot ⇄ form -------------------------------------------------------------------------
+
+_SCALARS = ("organization_id", "name", "alternate_name", "description", "status", "alert", "url", "email",
+            "application_process", "eligibility_description", "minimum_age", "maximum_age", "fees_description",
+            "interpretation_services", "accessibility", "immigration_status", "immigration_status_note",
+            "data_sharing_stance", "confidential_location", "commissioned_by_pcc", "national_helpline",
+            "referral_line", "secure_email", "referral_criteria", *(spec.name for spec in FLAG_SPECS))
+_DATES = ("immigration_status_checked_on", "data_sharing_stance_checked_on",
+          *(f"{spec.name}_checked_on" for spec in FLAG_SPECS))
+_CHECKED = {f"{spec.name}_checked_on": spec.name for spec in FLAG_SPECS} | {
+    "immigration_status_checked_on": "immigration_status", "data_sharing_stance_checked_on": "data_sharing_stance"}
+_ENTRY_FIELDS = {
+    "phones": ("number", "description"),
+    "contacts": ("name", "title", "email"),
+    "schedules": ("byday", "opens_at", "closes_at", "description"),
+    "service_areas": ("name",),
+    "languages": ("name", "code", "note"),
+}
+
+
+def form_data(snapshot: dict, version: int) -> dict:
+    """The form's initial values from a snapshot."""
+    service = snapshot["service"]
+    data = {name: service.get(name) for name in _SCALARS}
+    for name in _DATES:
+        data[name] = date.fromisoformat(service[name]) if service.get(name) else None
+    data["version"] = str(version)
+    for link_type, field in (("need", "needs"), ("audience", "audience"), ("delivery", "delivery")):
+        data[field] = snapshot["terms"].get(link_type, [])
+    for part, fields in _ENTRY_FIELDS.items():
+        data[part] = [{"id": entry.get("id"), **{f: entry.get(f) for f in fields}} for entry in snapshot[part]]
+    for schedule in data["schedules"]:
+        schedule["byday"] = [day for day in (schedule["byday"] or "").split(",") if day]
+    data["locations"] = [
+        {
+            "id": entry.get("id"), "link_id": entry.get("link_id"), "name": entry.get("name"),
+            "transportation": entry.get("transportation"),
+            **{f: (entry["addresses"][0].get(f) if entry.get("addresses") else None) for f in _ADDRESS_FIELDS},
+            "accessibility": entry["accessibility"][0].get("description") if entry.get("accessibility") else None,
+        }
+        for entry in snapshot["locations"]
+    ]
+    for part in REPEATING:
+        data[part].append({})  # room for one more
+    return data
+
+
+def _kept_entries(field: FieldList) -> list:
+    return [entry.form for entry in field.entries if not entry.form.remove.data and not entry.form.is_blank()]
+
+
+def _entry_value(value):
+    """Form value → snapshot value: blank is None, chosen days are HSDS's "MO,WE"."""
+    if isinstance(value, list):
+        return ",".join(day.value for day in DAYS if day.value in value) or None
+    return value or None
+
+
+def _merge(previous: list[dict], entry_form, fields: tuple[str, ...]) -> dict:
+    """Form values over what the snapshot held for the same id (keeping fields the form does not show)."""
+    old = next((item for item in previous if item.get("id") and item["id"] == entry_form.id.data), {})
+    return {**old, "id": entry_form.id.data or None, **{f: _entry_value(entry_form[f].data) for f in fields}}
+
+
+def _location(previous: list[dict], entry_form) -> dict:
+    old = next((item for item in previous if item.get("id") and item["id"] == entry_form.id.data), {})
+    old_address = (old.get("addresses") or [{}])[0]
+    old_access = (old.get("accessibility") or [{}])[0]
+    postcode = normalise_postcode(entry_form.postal_code.data or "")
+    moved = postcode != old_address.get("postal_code")
+    location = {
+        **old,
+        "id": entry_form.id.data or None,
+        "link_id": entry_form.link_id.data or None,
+        "name": entry_form.name.data or None,
+        "transportation": entry_form.transportation.data or None,
+        # A new postcode means the old coordinates are wrong: the place is found again from it.
+        "latitude": None if moved else old.get("latitude"),
+        "longitude": None if moved else old.get("longitude"),
+        "addresses": [{**old_address, **{f: entry_form[f].data or None for f in _ADDRESS_FIELDS},
+                       "postal_code": postcode}] if entry_form.has_address() else [],
+        "accessibility": [{**old_access, "description": entry_form.accessibility.data}]
+        if entry_form.accessibility.data else [],
+    }
+    return location
+
+
+def snapshot_from_form(form: ServiceForm, previous: dict, today: date) -> dict:
+    """The listing the form describes, built over the previous snapshot.
+
+    A condition whose answer changed while its checked-on date did not is dated today: the
+    editor has just checked it. "Not known" carries no date.
+    """
+    old = previous["service"]
+    service = {**old, **{name: form[name].data for name in _SCALARS}}
+    for name in ("name", "alternate_name", "description", "alert", "url", "email", "application_process",
+                 "eligibility_description", "fees_description", "interpretation_services", "accessibility",
+                 "immigration_status_note", "data_sharing_stance", "referral_line", "secure_email",
+                 "referral_criteria"):
+        service[name] = (service[name] or "").strip() or None
+    for name in _DATES:
+        value = form[name].data
+        answer = _CHECKED[name]
+        changed = service[answer] != old.get(answer)
+        if changed and (value.isoformat() if value else None) == old.get(name):
+            value = today
+        if service[answer] in (None, Answer.UNKNOWN.value):
+            value = None
+        service[name] = value.isoformat() if value else None
+    snapshot = {
+        "service": service,
+        "terms": {"need": sorted(form.needs.data or []), "audience": sorted(form.audience.data or []),
+                  "delivery": sorted(form.delivery.data or [])},
+        **{part: [_merge(previous.get(part, []), entry, fields) for entry in _kept_entries(form[part])]
+           for part, fields in _ENTRY_FIELDS.items()},
+        "locations": [_location(previous.get("locations", []), entry) for entry in _kept_entries(form.locations)],
+    }
+    return snapshot
+
+
+class VersionForm(FlaskForm):
+    """Publish, unpublish, verify, discard or restore: a CSRF token and the version the page showed."""
+
+    version = HiddenField(validators=[InputRequired()])
