@@ -109,7 +109,6 @@ def make_service(
     return service
 
 
-
 PASSWORD = "a long test password"
 
 

@@ -69,8 +69,16 @@ def _email(label: str) -> list:
     return [Optional(), Email(message=f"Enter {label} in the correct format, like name@example.org")]
 
 
+class DayMonthYearField(DateField):
+    """GOV.UK's three-box date. A request missing boxes counts as blank boxes, never as an error page."""
+
+    def process_formdata(self, valuelist):
+        self.raw_data = [*valuelist, "", "", ""][:3]
+        super().process_formdata(self.raw_data if any(self.raw_data) else [])
+
+
 def _checked_on() -> DateField:
-    return DateField("Checked on", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
+    return DayMonthYearField("Checked on", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()])
 
 
 class _Entry(Form):
