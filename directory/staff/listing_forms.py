@@ -368,3 +368,35 @@ class VersionForm(FlaskForm):
     """Publish, unpublish, verify, discard or restore: a CSRF token and the version the page showed."""
 
     version = HiddenField(validators=[InputRequired()])
+
+
+class OrganisationForm(FlaskForm):
+    version = HiddenField()
+    name = StringField("Name", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter the organisation's name"), Length(max=255)])
+    alternate_name = StringField("Other name (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    description = TextAreaField("Description", widget=GovTextArea(),
+                                validators=[InputRequired(message="Describe the organisation")])
+    email = StringField("Email address", widget=GovTextInput(), validators=_email("an email address"))
+    website = StringField("Website", widget=GovTextInput(),
+                          validators=[Optional(), URL(message="Enter a web address, like https://example.org")])
+    legal_status = StringField("Legal status (optional)", widget=GovTextInput(), validators=[Optional()])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class TermForm(FlaskForm):
+    version = HiddenField()
+    taxonomy = RadioField("List", widget=GovRadioInput(), validators=[InputRequired(message="Choose a list")])
+    code = StringField("Code", widget=GovTextInput(), validators=[
+        InputRequired(message="Enter a code"),
+        Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message="Use lower-case letters, numbers and hyphens, like forced-marriage")])
+    name = StringField("Name", widget=GovTextInput(), validators=[InputRequired(message="Enter a name"), Length(max=255)])
+    description = TextAreaField("Description", widget=GovTextArea(),
+                                validators=[InputRequired(message="Enter a description")])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+def form_values(form: FlaskForm, names: tuple[str, ...]) -> dict:
+    """The named fields' values, blank text as None."""
+    return {name: (form[name].data.strip() or None) if isinstance(form[name].data, str) else form[name].data
+            for name in names}

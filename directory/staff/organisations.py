@@ -1,0 +1,130 @@
+"""Editing organisations and the terms of our taxonomies (needs, audience, delivery), with history."""
+
+import uuid
+
+from flask import abort, flash, redirect, render_template, url_for
+from sqlmodel import func, select
+
+from .. import listings
+from ..context import get_indexer, get_session
+from ..history import history_of
+from ..models import Organization, Role, Service, Taxonomy, TaxonomyTerm
+from ..services import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY
+from . import staff
+from .access import acting_user, requires
+from .listing_forms import OrganisationForm, TermForm, form_values
+
+ORGANISATION_FIELDS = ("name", "alternate_name", "description", "email", "website", "legal_status")
+TERM_FIELDS = ("name", "description")
+OUR_TAXONOMIES = (NEEDS_TAXONOMY, AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY)
+
+
+def _save(record, form, fields, entity_type, is_new, saved_message):
+    """Save a simple record; returns a conflict dict (to show both versions) or None when saved."""
+    db = get_session()
+    edit = None if is_new else listings.Edit(acting_user(), int(form.version.data or 0))
+    values = form_values(form, fields)
+    try:
+        listings.save_simple(db, record, values, edit, acting_user(), entity_type)
+    except listings.EditConflict as clash:
+        current = db.get(type(record), record.id)
+        form.version.data = str(current.version)
+        return {"latest": clash.latest, "theirs": listings.simple_snapshot(current),
+                "yours": {**listings.simple_snapshot(current), **values}}
+    db.commit()
+    get_indexer().drain(db)
+    flash(saved_message, "success")
+    return None
+
+
+@staff.route("/staff/organisations")
+@requires(Role.EDITOR)
+def organisations():
+    db = get_session()
+    counts = dict(db.exec(select(Service.organization_id, func.count(Service.id)).group_by(Service.organization_id)))
+    rows = db.exec(select(Organization).order_by(Organization.name)).all()
+    return render_template("staff/organisations/list.html", organisations=rows, counts=counts)
+
+
+@staff.route("/staff/organisations/new", methods=["GET", "POST"])
+@staff.route("/staff/organisations/<uuid:organisation_id>", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def edit_organisation(organisation_id: uuid.UUID | None = None):
+    db = get_session()
+    organisation = db.get(Organization, organisation_id) if organisation_id else Organization(name="", description="")
+    if organisation is None:
+        abort(404)
+    form = OrganisationForm(obj=organisation, version=str(organisation.version))
+    conflict = None
+    if form.validate_on_submit():
+        conflict = _save(organisation, form, ORGANISATION_FIELDS, "organization", organisation_id is None,
+                         "Organisation saved.")
+        if conflict is None:
+            return redirect(url_for("staff.edit_organisation", organisation_id=organisation.id))
+    services = db.exec(select(Service).where(Service.organization_id == organisation.id).order_by(Service.name)).all() \
+        if organisation_id else []
+    return render_template("staff/organisations/edit.html", form=form, organisation=organisation if organisation_id
+                           else None, services=services, conflict=conflict), 409 if conflict else 200
+
+
+@staff.route("/staff/organisations/<uuid:organisation_id>/history")
+@requires(Role.EDITOR)
+def organisation_history(organisation_id: uuid.UUID):
+    organisation = get_session().get(Organization, organisation_id) or abort(404)
+    return render_template("staff/simple_history.html", title=organisation.name,
+                           back=url_for("staff.edit_organisation", organisation_id=organisation.id),
+                           changes=history_of(get_session(), "organization", organisation.id))
+
+
+def _taxonomies() -> list[Taxonomy]:
+    return get_session().exec(select(Taxonomy).where(Taxonomy.name.in_(OUR_TAXONOMIES)).order_by(Taxonomy.name)).all()
+
+
+@staff.route("/staff/terms")
+@requires(Role.EDITOR)
+def terms():
+    db = get_session()
+    taxonomies = _taxonomies()
+    by_taxonomy = {t.id: db.exec(select(TaxonomyTerm).where(TaxonomyTerm.taxonomy_id == t.id)
+                                 .order_by(TaxonomyTerm.name)).all() for t in taxonomies}
+    return render_template("staff/terms/list.html", taxonomies=taxonomies, by_taxonomy=by_taxonomy)
+
+
+@staff.route("/staff/terms/new", methods=["GET", "POST"])
+@staff.route("/staff/terms/<uuid:term_id>", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def edit_term(term_id: uuid.UUID | None = None):
+    db = get_session()
+    term = db.get(TaxonomyTerm, term_id) if term_id else TaxonomyTerm(name="", description="")
+    if term is None:
+        abort(404)
+    taxonomies = {str(t.id): t for t in _taxonomies()}
+    form = TermForm(obj=term, version=str(term.version), taxonomy=str(term.taxonomy_id or ""))
+    form.taxonomy.choices = [(key, t.name) for key, t in taxonomies.items()]
+    if term_id:
+        # A code is what filters and links use: it stays as created.
+        del form.code, form.taxonomy
+    conflict = None
+    if form.validate_on_submit():
+        if term_id is None:
+            taxonomy = taxonomies[form.taxonomy.data]
+            clash = db.exec(select(TaxonomyTerm).where(TaxonomyTerm.taxonomy_id == taxonomy.id,
+                                                       TaxonomyTerm.code == form.code.data)).first()
+            if clash:
+                form.code.errors.append("That code is already in this list")
+                return render_template("staff/terms/edit.html", form=form, term=None, conflict=None)
+            term.taxonomy_id, term.taxonomy, term.code = taxonomy.id, taxonomy.name, form.code.data
+        conflict = _save(term, form, TERM_FIELDS, "taxonomy_term", term_id is None, "Term saved.")
+        if conflict is None:
+            return redirect(url_for("staff.edit_term", term_id=term.id))
+    return render_template("staff/terms/edit.html", form=form, term=term if term_id else None,
+                           conflict=conflict), 409 if conflict else 200
+
+
+@staff.route("/staff/terms/<uuid:term_id>/history")
+@requires(Role.EDITOR)
+def term_history(term_id: uuid.UUID):
+    term = get_session().get(TaxonomyTerm, term_id) or abort(404)
+    return render_template("staff/simple_history.html", title=term.name,
+                           back=url_for("staff.edit_term", term_id=term.id),
+                           changes=history_of(get_session(), "taxonomy_term", term.id))
