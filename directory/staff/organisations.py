@@ -41,7 +41,9 @@ def _save(record, form, fields, entity_type, is_new, saved_message):
 @requires(Role.EDITOR)
 def organisations():
     db = get_session()
-    counts = dict(db.exec(select(Service.organization_id, func.count(Service.id)).group_by(Service.organization_id)))
+    counts = dict(db.exec(
+        select(Service.organization_id, func.count(Service.id)).group_by(Service.organization_id)
+    ).all())
     rows = db.exec(select(Organization).order_by(Organization.name)).all()
     return render_template("staff/organisations/list.html", organisations=rows, counts=counts)
 
