@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 .PHONY: run test install assets browser clean
 
 run: install ## Install everything and run the app on http://127.0.0.1:5000 with the sample data
-	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+	@echo "Staff sign-in: create an account first with  $(BIN)/flask --app app users create you@example.org --role admin"
+	SESSION_COOKIE_SECURE=false $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
 test: install browser ## Install everything (Chromium included) and run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
