@@ -1,26 +1,38 @@
-"""The search form: a GET form, so it works without JavaScript and needs no cookie."""
+"""Public forms: search is a GET form, so it works without JavaScript and needs no cookie.
+
+Reporting a problem is the one public POST form, on its own page: its CSRF cookie is set only there.
+"""
 
 from dataclasses import replace
 
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
     GovCheckboxesInput,
+    GovRadioInput,
     GovSelect,
+    GovSubmitInput,
     GovTextInput,
 )
 from wtforms import (
     FloatField,
     Form,
     HiddenField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
 
 from search import SearchRequest
 from search.distance import Point
 
 from ..geo import Place
+from ..reports import REPORT_KINDS
 from ..services import TermChoice
 
 ACCESS_CHOICES = [
@@ -113,3 +125,28 @@ class SearchForm(Form):
         return any(self._chosen(f) for f in (self.category, self.access, self.audience, self.delivery)) or bool(
             self.language.data
         )
+
+
+MAX_REPORT_DETAILS = 1000
+
+
+def _plain_text(text: str | None) -> str | None:
+    """Trimmed, each line break one character (browsers send two), as the character count shows it."""
+    return text.replace("\r\n", "\n").strip() if text else text
+
+
+class ProblemReportForm(FlaskForm):
+    """What is wrong with a listing. Nothing here asks who the visitor is."""
+
+    max_details = MAX_REPORT_DETAILS
+    kind = RadioField("What is wrong?", choices=[SelectChoice(kind, text) for kind, text in REPORT_KINDS.items()],
+                      widget=GovRadioInput(), validators=[InputRequired(message="Select what is wrong")])
+    details = TextAreaField(
+        "Tell us more (optional)",
+        description="Do not include your name or any personal details.",
+        widget=GovCharacterCount(),
+        filters=[_plain_text],
+        validators=[Length(max=MAX_REPORT_DETAILS,
+                           message=f"Details must be {MAX_REPORT_DETAILS:,} characters or fewer")],
+    )
+    submit = SubmitField("Send report", widget=GovSubmitInput())

@@ -1,0 +1,133 @@
+"""Reporting a problem with a service page, as an anonymous visitor does it."""
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from directory.models import ProblemReport, ReportStatus, ServiceStatus
+from tests.factories import csrf_token, make_service
+
+COOKIE = "ssd_session"
+
+
+def title(response) -> str:
+    return re.search(r"<title[^>]*>(.*?)</title>", response.get_data(as_text=True), re.S).group(1).strip()
+
+
+@pytest.fixture
+def refuge(session):
+    service = make_service(session, "Sussex Women's Refuge")
+    session.commit()
+    return service
+
+
+def send_report(client, service, **fields):
+    path = f"/services/{service.id}/report"
+    return client.post(path, data={"csrf_token": csrf_token(client, path), **fields})
+
+
+def test_every_service_page_links_to_its_report_form_and_sets_no_cookie(client, refuge):
+    response = client.get(f"/services/{refuge.id}")
+    assert "Set-Cookie" not in response.headers
+    assert f'href="/services/{refuge.id}/report">Report a problem with this page</a>' in response.get_data(as_text=True)
+
+
+def test_the_report_form_asks_what_is_wrong_and_nothing_about_the_visitor(client, refuge):
+    response = client.get(f"/services/{refuge.id}/report")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert title(response) == "Report a problem with a page – Safe Space Directory"
+    assert "Refuge" not in title(response)
+    for choice in ("The phone number or email is wrong", "The address or opening hours are wrong",
+                   "The service has closed or moved", "Who the service is for is wrong", "Something else"):
+        assert choice in html
+    assert "Do not include your name or any personal details" in html
+    assert 'data-module="govuk-character-count"' in html and 'data-maxlength="1000"' in html
+    fields = re.findall(r'<(?:input|textarea|select|button)[^>]*\sname="([^"]+)"', html)
+    assert set(fields) == {"csrf_token", "kind", "details", "submit"}
+
+
+def test_opening_the_form_sets_the_cookie_and_sending_it_deletes_the_cookie(client, session, refuge):
+    opened = client.get(f"/services/{refuge.id}/report")
+    assert client.get_cookie(COOKIE) is not None
+    assert any(cookie.startswith(f"{COOKIE}=") for cookie in opened.headers.getlist("Set-Cookie"))
+
+    response = send_report(client, refuge, kind="contact_details", details="The number rings out.")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/services/{refuge.id}/report/sent"
+    deleted = [cookie for cookie in response.headers.getlist("Set-Cookie") if cookie.startswith(f"{COOKIE}=")]
+    assert deleted and deleted[0].startswith(f"{COOKIE}=;") and "Expires=Thu, 01 Jan 1970" in deleted[0]
+    assert client.get_cookie(COOKIE) is None
+    thanks = client.get(response.headers["Location"])
+    assert "Thank you, your report has been sent" in thanks.get_data(as_text=True)
+    assert title(thanks) == "Report sent – Safe Space Directory"
+    assert "Set-Cookie" not in thanks.headers
+    report = session.exec(select(ProblemReport)).one()
+    assert (report.service_id, report.kind, report.details, report.status) == (
+        refuge.id, "contact_details", "The number rings out.", ReportStatus.OPEN)
+
+
+def test_details_are_optional(client, session, refuge):
+    assert send_report(client, refuge, kind="closed_or_moved", details="  ").status_code == 302
+    assert session.exec(select(ProblemReport)).one().details is None
+
+
+def test_a_line_break_counts_as_one_character_as_the_counter_shows(client, session, refuge):
+    details = ("x" * 99 + "\r\n") * 10  # 1,000 characters once each line break is one
+    assert send_report(client, refuge, kind="something_else", details=details).status_code == 302
+    assert len(session.exec(select(ProblemReport)).one().details) == 999  # the last line break is trimmed
+
+
+def test_details_over_1000_characters_are_refused_with_a_field_error(client, session, refuge):
+    response = send_report(client, refuge, kind="something_else", details="x" * 1001)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "Details must be 1,000 characters or fewer" in html
+    assert title(response).startswith("Error: ")
+    assert session.exec(select(ProblemReport)).all() == []
+
+
+def test_choosing_what_is_wrong_is_required(client, session, refuge):
+    html = send_report(client, refuge, details="Wrong").get_data(as_text=True)
+    assert "Select what is wrong" in html and "Not a valid choice" not in html
+    assert session.exec(select(ProblemReport)).all() == []
+
+
+def test_an_unknown_kind_is_refused(client, session, refuge):
+    assert send_report(client, refuge, kind="admin").status_code == 200
+    assert session.exec(select(ProblemReport)).all() == []
+
+
+@pytest.mark.parametrize("fields", [{"published": False}, {"status": ServiceStatus.INACTIVE},
+                                    {"status": ServiceStatus.DEFUNCT}])
+def test_a_service_that_is_not_public_cannot_be_reported(client, session, refuge, fields):
+    hidden = make_service(session, "Hidden service", **fields)
+    session.commit()
+    path = f"/services/{hidden.id}/report"
+    assert client.get(path).status_code == 404
+    token = csrf_token(client, f"/services/{refuge.id}/report")
+    assert client.post(path, data={"csrf_token": token, "kind": "something_else"}).status_code == 404
+    assert session.exec(select(ProblemReport)).all() == []
+
+
+@pytest.mark.parametrize("service_id", ["not-a-uuid", "6f1d2c4e-0000-4000-8000-000000000000"])
+def test_an_unknown_service_cannot_be_reported(client, refuge, service_id):
+    assert client.get(f"/services/{service_id}/report").status_code == 404
+    assert client.get(f"/services/{service_id}/report/sent").status_code == 404
+
+
+def test_a_form_without_its_csrf_token_is_refused(client, session, refuge):
+    client.get(f"/services/{refuge.id}/report")
+    response = client.post(f"/services/{refuge.id}/report", data={"kind": "something_else"})
+    assert response.status_code == 400
+    assert session.exec(select(ProblemReport)).all() == []
+
+
+def test_sending_reports_is_throttled(client, session, refuge):
+    codes = [send_report(client, refuge, kind="something_else").status_code for _ in range(7)]
+    assert codes == [302] * 5 + [429, 429]
+    assert len(session.exec(select(ProblemReport)).all()) == 5
+    assert client.get(f"/services/{refuge.id}/report").status_code == 200  # reading the form is not limited

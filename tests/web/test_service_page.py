@@ -1,0 +1,77 @@
+"""A service page says when it was last checked, warns when that was long ago, and keeps professional
+details for signed-in officers and staff."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from directory.models import Role
+from directory.review import months_before
+from tests.factories import csrf_token, make_service, make_user, sign_in
+
+STALE_WORDS = "may be out of date"
+PROFESSIONAL = {"referral_line": "01632 960999", "secure_email": "referrals@advocacy.cjsm.net",
+                "referral_criteria": "Referrals only from police or probation"}
+
+
+def service_page(client, session, **fields) -> str:
+    service = make_service(session, "Advocacy Service", **fields)
+    session.commit()
+    return client.get(f"/services/{service.id}").get_data(as_text=True)
+
+
+def test_the_page_says_when_the_listing_was_last_checked(client, session):
+    html = service_page(client, session, last_verified_on=date(2026, 10, 1))
+    assert "Checked on 1 October 2026" in html
+    assert STALE_WORDS not in html
+
+
+def test_a_listing_checked_just_over_twice_the_review_period_ago_carries_a_warning(client, session):
+    checked = months_before(date.today(), 12) - timedelta(days=1)
+    html = service_page(client, session, last_verified_on=checked)
+    assert "govuk-warning-text" in html
+    assert f"These details were last checked on {checked.day} {checked:%B %Y} and may be out of date. " \
+           "Contact the service to confirm." in html
+
+
+def test_no_warning_until_twice_the_review_period_has_passed(client, session):
+    html = service_page(client, session, last_verified_on=months_before(date.today(), 12))
+    assert STALE_WORDS not in html and "govuk-warning-text" not in html
+
+
+def test_a_never_checked_listing_says_so_and_carries_a_warning(client, session):
+    html = service_page(client, session, last_verified_on=None)
+    assert "Not yet checked" in html
+    assert "We have not yet checked these details with the service, so they may be out of date." in html
+
+
+def test_the_warning_follows_the_configured_review_period(app, client, session):
+    app.config["REVIEW_PERIOD_MONTHS"] = 3
+    html = service_page(client, session, last_verified_on=months_before(date.today(), 7))
+    assert STALE_WORDS in html
+
+
+def test_professional_details_are_never_sent_to_anonymous_visitors(client, session):
+    html = service_page(client, session, **PROFESSIONAL)
+    assert "For professionals" not in html
+    for value in PROFESSIONAL.values():
+        assert value not in html
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.EDITOR, Role.ADMIN])
+def test_signed_in_officers_and_staff_see_professional_details(client, session, role):
+    sign_in(client, make_user(session, role))
+    html = service_page(client, session, **PROFESSIONAL)
+    assert "For professionals" in html
+    for value in PROFESSIONAL.values():
+        assert value in html
+
+
+def test_after_signing_out_professional_details_are_gone(client, session):
+    sign_in(client, make_user(session, Role.OFFICER))
+    service = make_service(session, **PROFESSIONAL)
+    session.commit()
+    path = f"/services/{service.id}"
+    assert PROFESSIONAL["secure_email"] in client.get(path).get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/")})
+    assert PROFESSIONAL["secure_email"] not in client.get(path).get_data(as_text=True)
