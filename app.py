@@ -11,7 +11,9 @@ from directory.db import make_engine, session_scope, upgrade_database
 from directory.geo import Gazetteer
 from directory.geocoding import online_geocoder
 from directory.indexing import Indexer
-from directory.services import directory_is_empty, load_package
+from directory.rulebook import install_rules
+from directory.services import directory_is_empty
+from directory.transfers import load_package
 from search import SearchEngine
 
 
@@ -51,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with session_scope(engine) as session:
         if app.config["LOAD_SAMPLE_DATA"] and directory_is_empty(session):
             load_package(session, indexer, app.config["SAMPLE_DATA_DIR"])
+        install_rules(session, app.config["PATHWAY_RULES_FILE"])
         indexer.ensure(session)
     # gunicorn forks workers after this (preload_app): none may inherit connections or open files.
     engine.dispose()

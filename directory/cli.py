@@ -21,7 +21,7 @@ from .postcodes import (
     read_codepoint,
     read_onspd,
 )
-from .services import load_package
+from .transfers import load_package
 
 data = AppGroup("data", help="Load and export Open Referral HSDS data packages.")
 search = AppGroup("search", help="The search index (a cache rebuilt from the database).")
@@ -37,7 +37,7 @@ def _engines():
 @data.command("load")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 def load_command(source: Path) -> None:
-    """Import a data package folder or zip: all of it, or nothing if any row is bad."""
+    """Import a data package folder or zip, or HSDS JSON: all of it, or nothing if any row is bad."""
     database, indexer = _engines()
     try:
         with session_scope(database) as session:

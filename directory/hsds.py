@@ -2,24 +2,29 @@
 
 Importing is all or nothing: every row of every file is checked (types, enums, required
 fields, references between files) before anything is written, and the first problem is
-reported with its file, row and reason. No Flask here.
+reported with its file, row and reason. HSDS JSON (see hsds_json.py) is turned into the
+same tables and goes through the same checks. No Flask here.
 """
 
 import csv
 import io
 import json
+import re
 import shutil
 import uuid
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, select
 
+from . import hsds_json
 from .models import (
+    PROFESSIONAL_FIELDS,
     Accessibility,
     Address,
     Attribute,
@@ -57,6 +62,25 @@ TABLE_FOR_MODEL = {model: name for name, model in TABLES.items()}
 # attribute.link_entity names the kind of object a term is attached to.
 LINK_ENTITIES = {"service": Service, "organization": Organization, "location": Location}
 DESCRIPTOR = "datapackage.json"
+# Ours, never a file's: optimistic-locking versions and unpublished drafts. (`published` is
+# read when a file has it, so restoring a staff export keeps unpublished listings unpublished.)
+EDITORIAL_COLUMNS: dict[type[SQLModel], frozenset[str]] = {
+    Service: frozenset({"version", "draft"}),
+    Organization: frozenset({"version"}),
+    TaxonomyTerm: frozenset({"version"}),
+}
+# Only an export of everything carries these: a public package has only published listings.
+STAFF_ONLY_COLUMNS = (*PROFESSIONAL_FIELDS, "published")
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+# A small zip can unpack to gigabytes; no directory's CSV files come near this.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+
+# A spreadsheet runs a cell starting with = + - @ (or a tab or carriage return) as a formula.
+# Exports put a quote in front (before any quotes already there, so the importer can take
+# exactly one away again); plain numbers and phone numbers in a data package stay as they are.
+_NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")
+_QUOTED = re.compile(r"^'+[=+\-@\t\r]")
+_PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s().]+(e[+-]?\d+)?$", re.IGNORECASE)
 
 
 class PackageError(ValueError):
@@ -74,10 +98,58 @@ class ImportReport:
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     ignored_files: list[str] = field(default_factory=list)
     service_ids: list[uuid.UUID] = field(default_factory=list)
+    created_services: list[str] = field(default_factory=list)
+    updated_services: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values())
+
+
+class Row(NamedTuple):
+    """One checked record, with the columns its file gives for it.
+
+    An update sets only those columns, so a file without a column (a public export has no
+    professional-only details) never blanks what the directory holds.
+    """
+
+    number: int  # the row number a person finds it by (for JSON, which service in the file)
+    record: SQLModel
+    columns: frozenset[str]
+
+
+@dataclass
+class Table:
+    """One table as read from a file: where it came from and its checked rows."""
+
+    path: str
+    rows: list[Row]
+
+
+@dataclass
+class Package:
+    """Everything a source holds that this directory keeps, checked row by row, ready to import."""
+
+    tables: dict[str, Table]
+    ignored: list[str] = field(default_factory=list)
+
+
+# -- cells that spreadsheets would run -------------------------------------------------------
+
+
+def spreadsheet_safe(value: str) -> str:
+    """The cell as a spreadsheet will show it, never run it: quoted if it starts like a formula."""
+    return "'" + value if _NEEDS_QUOTE.match(value) else value
+
+
+def _package_safe(value: str) -> str:
+    """As spreadsheet_safe, except plain numbers and phone numbers (-0.14, +44 1632 960001)."""
+    return value if _PLAIN_NUMBER.match(value) else spreadsheet_safe(value)
+
+
+def _unquoted(value: str) -> str:
+    """Takes away the quote an export put in front of a formula character."""
+    return value[1:] if _QUOTED.match(value) else value
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -96,6 +168,8 @@ class _PackageFiles:
                 self._zip = zipfile.ZipFile(source)
             except (zipfile.BadZipFile, FileNotFoundError, IsADirectoryError) as error:
                 raise PackageError(f"not a data package folder or zip file ({error})") from error
+            if sum(info.file_size for info in self._zip.infolist()) > MAX_UNZIPPED_BYTES:
+                raise PackageError(f"is larger than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB once unzipped")
             names = self._zip.namelist()
             descriptor = [n for n in names if n.rsplit("/", 1)[-1] == DESCRIPTOR]
             self._prefix = descriptor[0][: -len(DESCRIPTOR)] if descriptor else ""
@@ -134,33 +208,40 @@ def _describe(error: ValidationError) -> str:
     return f"{column}: {first['msg']}{shown}"
 
 
-def _parse_rows(path: str, text: str, model: type[SQLModel]) -> list[SQLModel]:
-    columns = set(model.model_fields)
+def _importable_columns(model: type[SQLModel]) -> frozenset[str]:
+    return frozenset(model.model_fields) - EDITORIAL_COLUMNS.get(model, frozenset())
+
+
+def _validated(model: type[SQLModel], values: dict, file: str, row: int, where: str = "") -> SQLModel:
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        raise PackageError(f"{where}{_describe(error)}", file=file, row=row) from error
+
+
+def _parse_rows(path: str, text: str, model: type[SQLModel]) -> Table:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or "id" not in reader.fieldnames:
         raise PackageError("has no header row with an id column", file=path)
+    columns = _importable_columns(model) & set(reader.fieldnames)
     rows, seen = [], set()
     for row_number, row in enumerate(reader, start=2):
         if None in row:
             raise PackageError("has more cells than the header has columns", file=path, row=row_number)
-        values = {key: (value if value != "" else None) for key, value in row.items() if key in columns}
-        values = {key: value for key, value in values.items() if value is not None}
-        try:
-            record = model.model_validate(values)
-        except ValidationError as error:
-            raise PackageError(_describe(error), file=path, row=row_number) from error
+        values = {key: _unquoted(value) for key, value in row.items() if key in columns and value}
+        record = _validated(model, values, path, row_number)
         if record.id in seen:
             raise PackageError(f"id {record.id} appears twice", file=path, row=row_number)
         seen.add(record.id)
-        rows.append((row_number, record))
-    return rows
+        rows.append(Row(row_number, record, columns))
+    return Table(path, rows)
 
 
-def read_package(source: str | Path | io.IOBase) -> tuple[dict[str, list], list[str]]:
-    """Parse and check every row; returns rows by table (with their row numbers) and ignored files."""
+def read_package(source: str | Path | io.IOBase) -> Package:
+    """Parse and check every row of a data package folder or zip."""
     files = _PackageFiles(source)
     paths = _resource_paths(files)
-    parsed, ignored = {}, []
+    tables, ignored = {}, []
     for name, path in paths.items():
         if name not in TABLES:
             ignored.append(path)
@@ -168,10 +249,69 @@ def read_package(source: str | Path | io.IOBase) -> tuple[dict[str, list], list[
         text = files.read_text(path)
         if text is None:
             raise PackageError("is listed in datapackage.json but missing", file=path)
-        parsed[name] = (path, _parse_rows(path, text, TABLES[name]))
-    if not parsed:
+        tables[name] = _parse_rows(path, text, TABLES[name])
+    if not tables:
         raise PackageError("contains none of the HSDS files this directory keeps")
-    return parsed, ignored
+    return Package(tables, ignored)
+
+
+def _parse_json(data: bytes, name: str):
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise PackageError(f"is not valid JSON ({error})", file=name) from error
+
+
+def read_json(data: bytes, name: str = "services.json") -> Package:
+    """Parse and check HSDS JSON services; `name` is what error messages call the file."""
+    try:
+        found = hsds_json.tables_from_json(_parse_json(data, name))
+    except hsds_json.JsonShapeError as error:
+        raise PackageError(error.reason, file=name, row=error.item) from error
+    tables = {}
+    for table_name, model in TABLES.items():
+        if not found.rows.get(table_name):
+            continue
+        rows = []
+        for row in found.rows[table_name]:
+            values = {key: value for key, value in row.values.items() if value not in (None, "")}
+            record = _validated(model, values, name, row.item, f"{row.where}: " if row.where else "")
+            rows.append(Row(row.item, record, row.columns & _importable_columns(model)))
+        tables[table_name] = Table(name, rows)
+    if not tables:
+        raise PackageError("holds no services", file=name)
+    return Package(tables, found.ignored)
+
+
+def source_kind(data: bytes) -> str | None:
+    """"zip" or "json" by what the bytes are, whatever the file is called; None for anything else."""
+    if data.startswith(ZIP_SIGNATURES):
+        return "zip"
+    try:
+        json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return "json"
+
+
+def read_source(source: str | Path | bytes, name: str | None = None) -> Package:
+    """A data package (folder or zip) or HSDS JSON, told apart by their content, not their names."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.is_dir():
+            return read_package(path)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise PackageError(f"not a data package folder or zip file ({error})") from error
+        name = name or path.name
+    else:
+        data = source
+    if data.startswith(ZIP_SIGNATURES):
+        return read_package(io.BytesIO(data))
+    if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"["):
+        return read_json(data, name or "services.json")
+    raise PackageError("is not a data package folder or zip file, nor HSDS JSON", file=name)
 
 
 # -- checking references ---------------------------------------------------------------------
@@ -186,9 +326,9 @@ def _foreign_keys(model: type[SQLModel]) -> list[tuple[str, type[SQLModel]]]:
     return references
 
 
-def _check_references(session: Session, parsed: dict) -> None:
+def _check_references(session: Session, package: Package) -> None:
     known: dict[type[SQLModel], set] = {
-        TABLES[name]: {record.id for _, record in rows} for name, (_, rows) in parsed.items()
+        TABLES[name]: {row.record.id for row in table.rows} for name, table in package.tables.items()
     }
 
     def exists(model: type[SQLModel], identifier: uuid.UUID) -> bool:
@@ -196,16 +336,16 @@ def _check_references(session: Session, parsed: dict) -> None:
             return True
         return session.get(model, identifier) is not None
 
-    for name, (path, rows) in parsed.items():
+    for name, table in package.tables.items():
         model = TABLES[name]
         references = _foreign_keys(model)
-        for row_number, record in rows:
+        for row_number, record, _ in table.rows:
             for column, target in references:
                 value = getattr(record, column)
                 if value is not None and not exists(target, value):
                     raise PackageError(
                         f"{column} {value} does not match any {TABLE_FOR_MODEL[target]} row",
-                        file=path,
+                        file=table.path,
                         row=row_number,
                     )
             if model is Attribute:
@@ -213,13 +353,13 @@ def _check_references(session: Session, parsed: dict) -> None:
                 if target is None:
                     raise PackageError(
                         f"link_entity {record.link_entity!r} is not one of {', '.join(LINK_ENTITIES)}",
-                        file=path,
+                        file=table.path,
                         row=row_number,
                     )
                 if not exists(target, record.link_id):
                     raise PackageError(
                         f"link_id {record.link_id} does not match any {record.link_entity}",
-                        file=path,
+                        file=table.path,
                         row=row_number,
                     )
 
@@ -227,24 +367,39 @@ def _check_references(session: Session, parsed: dict) -> None:
 # -- importing -------------------------------------------------------------------------------
 
 
-def import_package(session: Session, source, dry_run: bool = False) -> ImportReport:
-    """Check the whole package, then create or update every record in the caller's transaction.
+def _update(existing: SQLModel, record: SQLModel, columns: frozenset[str]) -> None:
+    """Copy the columns the file carries; records staff edit move on a version, so an open edit notices."""
+    for column in columns - {"id"}:
+        setattr(existing, column, getattr(record, column))
+    if type(existing) in EDITORIAL_COLUMNS:
+        existing.version += 1
+
+
+def import_package(session: Session, source, dry_run: bool = False, name: str | None = None) -> ImportReport:
+    """Check the whole package (or HSDS JSON), then create or update every record in the caller's transaction.
 
     Nothing is written if any row is bad. With dry_run, the report says what would change
-    and the session is left untouched. The caller commits.
+    and the session is left untouched. Versions and drafts are never taken from the file; new
+    services are published unless the file says otherwise. The caller commits.
     """
-    parsed, ignored = read_package(source)
-    _check_references(session, parsed)
-    report = ImportReport(ignored_files=ignored)
-    for name, (_, rows) in parsed.items():
-        model = TABLES[name]
-        for _, record in rows:
+    package = source if isinstance(source, Package) else read_source(source, name)
+    _check_references(session, package)
+    report = ImportReport(ignored_files=package.ignored)
+    for table_name, table in package.tables.items():
+        model = TABLES[table_name]
+        for _, record, columns in table.rows:
             existing = session.get(model, record.id)
-            (report.updated if existing is not None else report.created)[name] += 1
+            if existing is None:
+                report.created[table_name] += 1
+                if not dry_run:
+                    session.add(record)
+            elif columns - {"id"}:
+                report.updated[table_name] += 1
+                if not dry_run:
+                    _update(existing, record, columns)
             if model is Service:
                 report.service_ids.append(record.id)
-            if not dry_run:
-                session.merge(record)
+                (report.created_services if existing is None else report.updated_services).append(record.name)
         if not dry_run:
             session.flush()
     return report
@@ -254,7 +409,7 @@ def import_package(session: Session, source, dry_run: bool = False) -> ImportRep
 
 
 def _public_rows(session: Session) -> dict[str, list[SQLModel]]:
-    """What anyone may see: active services, without the places of confidential ones."""
+    """What anyone may see: active published services, without the places of confidential ones."""
     services = session.exec(select(Service).where(Service.listed())).all()
     service_ids = {s.id for s in services}
     hidden_services = {s.id for s in services if s.confidential_location}
@@ -271,7 +426,11 @@ def _public_rows(session: Session) -> dict[str, list[SQLModel]]:
     def of_locations(model):
         return [row for row in session.exec(select(model)).all() if row.location_id in location_ids]
 
+    def not_at_hidden_places(rows):
+        return [row for row in rows if row.location_id is None or row.location_id in location_ids]
+
     organization_ids = {s.organization_id for s in services}
+    shown = {"service": service_ids, "organization": organization_ids, "location": location_ids}
     return {
         "organizations": [o for o in session.exec(select(Organization)).all() if o.id in organization_ids],
         "taxonomies": session.exec(select(Taxonomy)).all(),
@@ -280,21 +439,19 @@ def _public_rows(session: Session) -> dict[str, list[SQLModel]]:
         "locations": [loc for loc in session.exec(select(Location)).all() if loc.id in location_ids],
         "addresses": of_locations(Address),
         "service_at_location": links,
-        "phones": [p for p in of_services(Phone) if p.location_id is None or p.location_id in location_ids],
+        "phones": not_at_hidden_places(of_services(Phone)),
         "contacts": of_services(Contact),
         "schedules": of_services(Schedule),
         "service_areas": of_services(ServiceArea),
-        "languages": of_services(Language),
+        "languages": not_at_hidden_places(of_services(Language)),
         "accessibility": of_locations(Accessibility),
-        "attributes": [
-            a
-            for a in session.exec(select(Attribute)).all()
-            if a.link_entity != "service" or a.link_id in service_ids
-        ],
+        "attributes": [a for a in session.exec(select(Attribute)).all()
+                       if a.link_id in shown.get(a.link_entity, set())],
     }
 
 
-def _csv_value(value) -> str:
+def csv_text(value) -> str:
+    """A value as a data package cell: ISO dates, enum values, true and false."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -306,28 +463,56 @@ def _csv_value(value) -> str:
     return str(value)
 
 
-def export_package(session: Session, destination: str | Path, descriptor_template: str | Path,
-                   public_only: bool = True) -> Path:
-    """Write the directory as a data package folder: one CSV per table and a trimmed descriptor."""
-    destination = Path(destination)
-    if destination.exists():
-        shutil.rmtree(destination)
-    destination.mkdir(parents=True)
+def _without_fields(resource: dict, names: tuple[str, ...]) -> dict:
+    fields = [f for f in resource["schema"]["fields"] if f["name"] not in names]
+    return {**resource, "schema": {**resource["schema"], "fields": fields}}
+
+
+def package_files(session: Session, descriptor_template: str | Path, public_only: bool = True) -> dict[str, str]:
+    """The directory as a data package: file name → text, one CSV per table plus the descriptor.
+
+    A public package holds only what anyone may see, and never the professional-only columns.
+    """
     if public_only:
         tables = _public_rows(session)
     else:
         tables = {name: session.exec(select(model)).all() for name, model in TABLES.items()}
     descriptor = json.loads(Path(descriptor_template).read_text(encoding="utf-8"))
     resources = {resource["name"]: resource for resource in descriptor["resources"]}
-    written = []
+    files, written = {}, []
     for name, rows in tables.items():
-        columns = [f["name"] for f in resources[name]["schema"]["fields"]]
-        with (destination / resources[name]["path"]).open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(columns)
-            for row in rows:
-                writer.writerow([_csv_value(getattr(row, column, None)) for column in columns])
-        written.append(resources[name])
+        resource = resources[name]
+        if public_only and name == "services":
+            resource = _without_fields(resource, STAFF_ONLY_COLUMNS)
+        columns = [f["name"] for f in resource["schema"]["fields"]]
+        out = io.StringIO(newline="")
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_package_safe(csv_text(getattr(row, column, None))) for column in columns])
+        files[resource["path"]] = out.getvalue()
+        written.append(resource)
     descriptor["resources"] = written
-    (destination / DESCRIPTOR).write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+    files[DESCRIPTOR] = json.dumps(descriptor, indent=2) + "\n"
+    return files
+
+
+def export_package(session: Session, destination: str | Path, descriptor_template: str | Path,
+                   public_only: bool = True) -> Path:
+    """Write the directory as a data package folder."""
+    destination = Path(destination)
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
+    for path, text in package_files(session, descriptor_template, public_only).items():
+        (destination / path).write_text(text, encoding="utf-8", newline="")
     return destination
+
+
+def package_zip(session: Session, descriptor_template: str | Path, public_only: bool = True) -> bytes:
+    """The directory as a zipped data package, built in memory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, text in package_files(session, descriptor_template, public_only).items():
+            archive.writestr(path, text)
+    return buffer.getvalue()

@@ -43,7 +43,6 @@ TERM_TAXONOMIES = {"need": NEEDS_TAXONOMY, "audience": AUDIENCE_TAXONOMY, "deliv
 _NOT_CONTENT = {"id", "last_modified", "draft", "version", "published"}
 # Only the "verify" action changes these; restoring an old version must not turn back the clock.
 _VERIFICATION = {"last_verified_on", "last_verified_by"}
-PROFESSIONAL_FIELDS = ("referral_line", "secure_email", "referral_criteria")
 
 _CHILDREN: dict[str, type[SQLModel]] = {
     "phones": Phone,
@@ -132,11 +131,6 @@ def service_snapshot(service: Service) -> dict:
 def working_snapshot(service: Service) -> dict:
     """What an editor works on: the pending draft if there is one, else the live listing."""
     return service.draft or service_snapshot(service)
-
-
-def public_snapshot(snapshot: dict) -> dict:
-    """A snapshot without professional-only details (for anything anonymous visitors can reach)."""
-    return {**snapshot, "service": {k: v for k, v in snapshot["service"].items() if k not in PROFESSIONAL_FIELDS}}
 
 
 # -- applying snapshots ----------------------------------------------------------------------
@@ -322,7 +316,7 @@ def save_service(session: Session, service: Service, snapshot: dict, edit: Edit,
 
 
 def publish_service(session: Session, service: Service, edit: Edit) -> None:
-    before = working_snapshot(service)
+    before = service_snapshot(service)  # what the public saw: the history then shows what went live
     claim_version(session, service, edit.expected_version, "service")
     if service.draft:
         apply_snapshot(session, service, service.draft)
@@ -361,13 +355,19 @@ def verify_service(session: Session, service: Service, edit: Edit, today: date) 
     queue_reindex(session, service.id)
 
 
-def restore_service(session: Session, service: Service, change: ChangeRecord, edit: Edit) -> None:
-    """Make an earlier version live again (the restore is itself a change in the history)."""
-    if change.entity_id != service.id or change.after is None:
-        raise NotPublishable("That change cannot be restored")
+def restore_service(session: Session, service: Service, change: ChangeRecord, edit: Edit,
+                    side: str = "after") -> None:
+    """Make an earlier version live again: the listing as it was after `change`, or just before it.
+
+    "Before" reaches the version a listing had before its first recorded change. The restore
+    is itself a change in the history.
+    """
+    snapshot = change.before if side == "before" else change.after
+    if change.entity_id != service.id or not snapshot or "service" not in snapshot:
+        raise NotPublishable("That version cannot be restored")
     before = working_snapshot(service)
     claim_version(session, service, edit.expected_version, "service")
-    apply_snapshot(session, service, change.after)
+    apply_snapshot(session, service, snapshot)
     service.draft = None
     service = load_service(session, service.id)
     _record(session, service, "restored", edit, before, service_snapshot(service),

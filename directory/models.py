@@ -63,6 +63,10 @@ def _answer_field():
     return _enum_field(Answer, Answer.UNKNOWN)
 
 
+# Professional-only details of a service: shown to signed-in staff and officers, never published.
+PROFESSIONAL_FIELDS = ("referral_line", "secure_email", "referral_criteria")
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -437,3 +441,42 @@ class IndexOutbox(SQLModel, table=True):
     service_id: uuid.UUID = Field(primary_key=True)
     queued_at: datetime = Field(default_factory=utc_now)
     attempts: int = 0
+
+
+# -- the officer's referral pathway ----------------------------------------------------------------
+
+
+class PathwayRule(SQLModel, table=True):
+    """One rule of the referral pathway: when it applies, the steps it adds, the services it looks for.
+
+    Rules are data (shipped in data/pathway_rules.toml, edited by editors with history), so
+    policy can change without a release.
+    """
+
+    __tablename__ = "pathway_rule"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    key: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    title: str = Field(max_length=255)
+    position: int = 0
+    conditions: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    steps: list = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    service_query: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    version: int = 1
+
+
+class ReferralRecord(SQLModel, table=True):
+    """That a referral was made: for commissioners' counts. Nothing here identifies the victim."""
+
+    __tablename__ = "referral_record"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    service_id: uuid.UUID = Field(foreign_key="service.id", index=True)
+    referred_on: date = Field(index=True)
+    crime_type: str = Field(max_length=32)
+    risk: str = Field(max_length=16)
+    consent: bool
+    officer_id: uuid.UUID = Field(foreign_key="user_account.id")
+    crime_reference: str | None = Field(default=None, max_length=32)
+    district_code: str | None = Field(default=None, max_length=9)
+    created_at: datetime = Field(default_factory=utc_now)

@@ -5,7 +5,6 @@ Every write goes through here: it commits, then tells the search index.
 
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import func, select
@@ -13,8 +12,6 @@ from sqlmodel import func, select
 from search.distance import Point
 
 from .geo import Gazetteer, Place, Resolution
-from .hsds import ImportReport, import_package
-from .indexing import Indexer
 from .models import (
     Attribute,
     Language,
@@ -110,18 +107,6 @@ def spoken_languages(session: Session) -> list[TermChoice]:
 
 def directory_is_empty(session: Session) -> bool:
     return session.exec(select(func.count(Service.id))).one() == 0
-
-
-def load_package(session: Session, indexer: Indexer, source: str | Path) -> ImportReport:
-    """Import a data package (all or nothing), commit, then rebuild the index from the database."""
-    try:
-        report = import_package(session, source)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    indexer.rebuild(session)
-    return report
 
 
 def find_place(session: Session, gazetteer: Gazetteer, where: str, online=None) -> Resolution:

@@ -1,0 +1,215 @@
+"""Importing with history, uploads kept between a dry run and its import, and the staff spreadsheet export.
+
+An import records every listing it creates or changes (the snapshot before and after, by
+whoever imported it, or "System" from the command line) in the same transaction as the
+change, and asks for those listings' search entries to be refreshed once it commits.
+This lives apart from hsds.py and services.py because it needs listings.py, which imports
+services.py, which imports hsds.py. No Flask here.
+"""
+
+import csv
+import io
+import re
+import secrets
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy.orm import Session, selectinload
+from sqlmodel import select
+
+from . import history, hsds, listings
+from .indexing import Indexer
+from .models import Attribute, Location, Organization, Service, ServiceAtLocation, User
+from .openreferral import ACCESS_TERMS
+
+IMPORT_ACTION = "imported"
+# Uploads wait here between their dry run and being applied; one never applied is removed after a day.
+UPLOADS_KEPT_FOR_SECONDS = 24 * 60 * 60
+_UPLOAD_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def _listings_touched(session: Session, package: hsds.Package) -> set[uuid.UUID]:
+    """Services whose own row, parts (phones, terms…) or places the package holds."""
+    touched, places = set(), set()
+    for table in package.tables.values():
+        for _, row, _ in table.rows:
+            if isinstance(row, Service):
+                touched.add(row.id)
+            elif isinstance(row, Attribute):
+                if row.link_entity == "service":
+                    touched.add(row.link_id)
+            elif getattr(row, "service_id", None):
+                touched.add(row.service_id)
+            elif isinstance(row, Location):
+                places.add(row.id)
+            elif getattr(row, "location_id", None):
+                places.add(row.location_id)
+    if places:
+        touched.update(session.exec(
+            select(ServiceAtLocation.service_id).where(ServiceAtLocation.location_id.in_(places))).all())
+    return touched
+
+
+def _ids_in(package: hsds.Package, table_name: str) -> set[uuid.UUID]:
+    table = package.tables.get(table_name)
+    return {row.record.id for row in table.rows} if table else set()
+
+
+def _listings_shown_with(session: Session, package: hsds.Package) -> set[uuid.UUID]:
+    """Services whose search entries show an organisation or term the package holds."""
+    organization_ids, term_ids = _ids_in(package, "organizations"), _ids_in(package, "taxonomy_terms")
+    found = set()
+    if organization_ids:
+        found.update(session.exec(select(Service.id).where(Service.organization_id.in_(organization_ids))).all())
+    if term_ids:
+        found.update(session.exec(select(Attribute.link_id).where(
+            Attribute.link_entity == "service", Attribute.taxonomy_term_id.in_(term_ids))).all())
+    return found
+
+
+def _load_listings(session: Session, service_ids: set[uuid.UUID]) -> list[Service]:
+    if not service_ids:
+        return []
+    return list(session.exec(select(Service).where(Service.id.in_(service_ids)).options(*listings.EDIT_LOADS)))
+
+
+def preview_import(session: Session, source, name: str | None = None) -> hsds.ImportReport:
+    """What an import would create and change, writing nothing (raises PackageError if it cannot import)."""
+    package = hsds.read_source(source, name)
+    report = hsds.import_package(session, package, dry_run=True)
+    in_file = set(report.service_ids)
+    also_changed = [service.name for service in _load_listings(session, _listings_touched(session, package) - in_file)]
+    report.updated_services = sorted(report.updated_services + also_changed, key=str.casefold)
+    report.created_services = sorted(report.created_services, key=str.casefold)
+    return report
+
+
+def import_with_history(session: Session, source, user: User | None) -> hsds.ImportReport:
+    """Import all or nothing, with a history record for each listing created or changed. The caller commits.
+
+    Every changed listing moves on a version, so an edit begun before the import cannot
+    silently overwrite it.
+    """
+    package = hsds.read_source(source)
+    touched = _listings_touched(session, package)
+    before = {service.id: listings.service_snapshot(service) for service in _load_listings(session, touched)}
+    report = hsds.import_package(session, package)
+    in_file = set(report.service_ids)
+    session.expire_all()
+    for service in _load_listings(session, touched):
+        after = listings.service_snapshot(service)
+        if service.id not in in_file and before.get(service.id) == after:
+            continue
+        if service.id not in in_file:
+            service.version += 1  # changed through its parts only: hsds bumped the rows it updated
+        history.record(session, entity_type="service", entity_id=service.id, entity_name=service.name,
+                       action=IMPORT_ACTION, user=user, before=before.get(service.id), after=after,
+                       version=service.version)
+    for service_id in touched | _listings_shown_with(session, package):
+        listings.queue_reindex(session, service_id)
+    session.flush()
+    return report
+
+
+def load_package(session: Session, indexer: Indexer, source) -> hsds.ImportReport:
+    """Import as "System" with history (all or nothing), commit, then rebuild the index from the database."""
+    try:
+        report = import_with_history(session, source, None)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    indexer.rebuild(session)
+    session.commit()
+    return report
+
+
+# -- uploads kept between the dry run and the import ------------------------------------------
+
+
+def keep_upload(folder: Path, filename: str, data: bytes) -> str:
+    """Keep a checked upload until someone applies it; returns the unguessable token that finds it."""
+    remove_stale_uploads(folder)
+    token = secrets.token_urlsafe(32)
+    place = folder / token
+    place.mkdir(parents=True, mode=0o700)
+    (place / (Path(filename).name or "upload")).write_bytes(data)
+    return token
+
+
+def claim_upload(folder: Path, token: str | None) -> Path | None:
+    """Take the file kept under a token, once: applying the same upload twice finds nothing the second time.
+
+    None for a token that is malformed, unknown or already claimed.
+    """
+    if not _UPLOAD_TOKEN.fullmatch(token or ""):
+        return None
+    claimed = folder / f"{token}.applying"
+    try:
+        (folder / token).rename(claimed)  # atomic: of two simultaneous claims, one fails
+    except OSError:
+        return None
+    files = sorted(claimed.iterdir())
+    return files[0] if files else None
+
+
+def discard_upload(kept: Path) -> None:
+    shutil.rmtree(kept.parent, ignore_errors=True)
+
+
+def remove_stale_uploads(folder: Path) -> None:
+    """Remove uploads checked but never applied, so copies of the directory do not pile up."""
+    if not folder.is_dir():
+        return
+    cutoff = time.time() - UPLOADS_KEPT_FOR_SECONDS
+    for place in folder.iterdir():
+        if place.is_dir() and place.stat().st_mtime < cutoff:
+            shutil.rmtree(place, ignore_errors=True)
+
+
+# -- the spreadsheet export ------------------------------------------------------------------
+
+
+def _access_columns() -> list[str]:
+    """Each access condition followed by the date it was checked, in the order we publish them."""
+    columns = []
+    for code in ACCESS_TERMS:
+        if not code.endswith("_checked_on"):
+            columns.append(code)
+            if f"{code}_checked_on" in ACCESS_TERMS:
+                columns.append(f"{code}_checked_on")
+    return columns
+
+
+def _cell(value) -> str:
+    """As in a data package, except that yes and no read better than true and false in a spreadsheet."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return hsds.csv_text(value)
+
+
+def services_spreadsheet(session: Session) -> str:
+    """Every listing, published or not, as one flat CSV row for a spreadsheet (no places or professional details)."""
+    services = session.exec(
+        select(Service)
+        .join(Organization, Service.organization_id == Organization.id)
+        .order_by(Organization.name, Service.name)
+        .options(selectinload(Service.organization), selectinload(Service.phones),
+                 selectinload(Service.service_areas),
+                 selectinload(Service.attributes).selectinload(Attribute.taxonomy_term))
+    ).all()
+    access = _access_columns()
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(["ID", "Organisation", "Service", "Status", "Published", "Needs", "Phones", "Email", "Website",
+                     "Areas", *(ACCESS_TERMS[code][1] for code in access), "Last verified on", "Last verified by"])
+    for service in services:
+        needs = sorted(a.taxonomy_term.name for a in service.attributes if a.link_type == "need")
+        row = [service.id, service.organization.name, service.name, service.status, service.published,
+               "; ".join(needs), "; ".join(p.number for p in service.phones), service.email, service.url,
+               "; ".join(a.name for a in service.service_areas if a.name),
+               *(getattr(service, code) for code in access), service.last_verified_on, service.last_verified_by]
+        writer.writerow([hsds.spreadsheet_safe(_cell(value)) for value in row])
+    return out.getvalue()
