@@ -161,8 +161,13 @@ def restore_service(entity_id: uuid.UUID, change_id: int):
     form = VersionForm()
     if change is None or change.entity_id != service.id or not form.validate_on_submit():
         abort(404 if change is None else 400)
+    side = "before" if request.form.get("side") == "before" else "after"
     try:
-        listings.restore_service(get_session(), service, change, listings.Edit(acting_user(), int(form.version.data)))
+        listings.restore_service(get_session(), service, change, listings.Edit(acting_user(), int(form.version.data)),
+                                 side)
+    except listings.NotPublishable as error:
+        flash(str(error), "error")
+        return redirect(url_for("staff.service_history", service_id=entity_id))
     except listings.EditConflict:
         flash("Nothing was restored: the listing changed after you opened its history. Try again.", "error")
         return redirect(url_for("staff.service_history", service_id=entity_id))

@@ -9,6 +9,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Validation
 from ..accounts import password_problem
 from ..models import Role
 
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 ROLE_CHOICES = [
     SelectChoice(Role.OFFICER.value, "Officer: sees professional-only details and uses the officer tools"),
     SelectChoice(Role.EDITOR.value, "Editor: edits, publishes, imports and exports listings"),
@@ -50,7 +51,7 @@ class AccountDetailsForm(FlaskForm):
 class NewAccountForm(AccountDetailsForm, NewPasswordForm):
     email = EmailField("Email address", widget=GovTextInput(),
                        validators=[InputRequired(message="Enter an email address"),
-                                   Email(message="Enter an email address in the correct format, like name@example.org")])
+                                   Email(message=EMAIL_FORMAT)])
     submit = SubmitField("Add account", widget=GovSubmitInput())
 
 

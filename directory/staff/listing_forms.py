@@ -39,6 +39,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..display import ACCESS_FLAGS, ROUTE_FLAGS, SAFE_CONTACT_FLAGS
+from ..fields import DayMonthYearField
 from ..geo import normalise_postcode
 from ..models import Answer, ImmigrationStatus, ServiceStatus
 from ..phones import phone_problem
@@ -67,14 +68,6 @@ def _uk_postcode(_form, field) -> None:
 
 def _email(label: str) -> list:
     return [Optional(), Email(message=f"Enter {label} in the correct format, like name@example.org")]
-
-
-class DayMonthYearField(DateField):
-    """GOV.UK's three-box date. A request missing boxes counts as blank boxes, never as an error page."""
-
-    def process_formdata(self, valuelist):
-        self.raw_data = [*valuelist, "", "", ""][:3]
-        super().process_formdata(self.raw_data if any(self.raw_data) else [])
 
 
 def _checked_on() -> DateField:
@@ -155,7 +148,8 @@ class ServiceForm(FlaskForm):
     organization_id = SelectField("Organisation", widget=GovSelect(), validators=[InputRequired()])
     name = StringField("Service name", widget=GovTextInput(),
                        validators=[InputRequired(message="Enter the service name"), Length(max=255)])
-    alternate_name = StringField("Other name (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    alternate_name = StringField("Other name (optional)", widget=GovTextInput(),
+                                 validators=[Optional(), Length(max=255)])
     description = TextAreaField("Description", widget=GovTextArea(),
                                 validators=[InputRequired(message="Describe the service")])
     status = RadioField("Status", widget=GovRadioInput(), choices=[
@@ -192,7 +186,8 @@ class ServiceForm(FlaskForm):
     audience = SelectMultipleField("Who it is for", widget=GovCheckboxesInput(), validate_choice=True)
     delivery = SelectMultipleField("How it is delivered", widget=GovCheckboxesInput(), validate_choice=True)
 
-    confidential_location = BooleanField("The address is confidential (a refuge or safe house)", widget=GovCheckboxInput())
+    confidential_location = BooleanField("The address is confidential (a refuge or safe house)",
+                                         widget=GovCheckboxInput())
     commissioned_by_pcc = BooleanField("Commissioned by the Police and Crime Commissioner", widget=GovCheckboxInput())
     national_helpline = BooleanField("A national helpline", widget=GovCheckboxInput())
 
@@ -374,7 +369,8 @@ class OrganisationForm(FlaskForm):
     version = HiddenField()
     name = StringField("Name", widget=GovTextInput(),
                        validators=[InputRequired(message="Enter the organisation's name"), Length(max=255)])
-    alternate_name = StringField("Other name (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    alternate_name = StringField("Other name (optional)", widget=GovTextInput(),
+                                 validators=[Optional(), Length(max=255)])
     description = TextAreaField("Description", widget=GovTextArea(),
                                 validators=[InputRequired(message="Describe the organisation")])
     email = StringField("Email address", widget=GovTextInput(), validators=_email("an email address"))
@@ -389,8 +385,10 @@ class TermForm(FlaskForm):
     taxonomy = RadioField("List", widget=GovRadioInput(), validators=[InputRequired(message="Choose a list")])
     code = StringField("Code", widget=GovTextInput(), validators=[
         InputRequired(message="Enter a code"),
-        Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message="Use lower-case letters, numbers and hyphens, like forced-marriage")])
-    name = StringField("Name", widget=GovTextInput(), validators=[InputRequired(message="Enter a name"), Length(max=255)])
+        Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$",
+               message="Use lower-case letters, numbers and hyphens, like forced-marriage")])
+    name = StringField("Name", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter a name"), Length(max=255)])
     description = TextAreaField("Description", widget=GovTextArea(),
                                 validators=[InputRequired(message="Enter a description")])
     submit = SubmitField("Save", widget=GovSubmitInput())

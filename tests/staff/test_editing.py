@@ -1,5 +1,6 @@
 """Editing listings through the real forms: drafts, publishing, validation, conflicts, history, restore."""
 
+import re
 from datetime import date
 
 import pytest
@@ -30,6 +31,11 @@ def listing(session, reindex):
                            point=(50.79, 0.05))
     reindex()
     return service
+
+
+def form_action(html: str) -> str:
+    """Where the last form on a page posts to."""
+    return re.findall(r'<form method="post" action="([^"]+)"', html)[-1]
 
 
 def edit_form(client, service_id) -> dict:
@@ -276,3 +282,25 @@ def test_professional_details_are_saved_but_never_public(app, editor_client, ses
     for path in (f"/services/{listing.id}", f"/api/services/{listing.id}", "/api/services?search=harbour"):
         body = public.get(path).get_data(as_text=True)
         assert "cjsm.net" not in body and "960123" not in body and "crime number" not in body, path
+
+
+def test_the_version_before_the_first_recorded_change_can_be_restored(app, editor_client, session, listing):
+    save(editor_client, listing.id, edit_form(editor_client, listing.id), name="Harbour line")
+    page = editor_client.get(f"/staff/services/{listing.id}/history").get_data(as_text=True)
+    assert "Restore the version before this change" in page
+    form = page_form(page)
+    assert form["side"] == "before"
+    response = editor_client.post(form_action(page), data=form)
+    assert response.status_code == 302
+    assert reloaded(session, listing.id).name == "Harbour advice line"
+
+
+def test_publishing_a_draft_records_what_changed_on_the_public_listing(editor_client, session, listing):
+    form = edit_form(editor_client, listing.id)
+    save(editor_client, listing.id, form, button="save_draft", name="Harbour helpline")
+    version = reloaded(session, listing.id).version
+    editor_client.post(f"/staff/services/{listing.id}/publish", data={"csrf_token": form["csrf_token"],
+                                                                      "version": version})
+    published = session.exec(select(ChangeRecord).where(ChangeRecord.action == "published")).one()
+    assert [(c.field, c.before, c.after) for c in field_changes(published.before, published.after)
+            if c.field == "Service: name"] == [("Service: name", "Harbour advice line", "Harbour helpline")]
