@@ -56,8 +56,13 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", True),
         # One shared store (e.g. redis://host:6379) when several workers must share the limits.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "THROTTLING": _flag("THROTTLING", True),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         # Listings not verified for this long are due for review; twice as long shows a notice.
         "REVIEW_PERIOD_MONTHS": int(os.environ.get("REVIEW_PERIOD_MONTHS", "6")),
+        # The officer's tools: the shipped pathway rules, the support card's wording and links.
+        "PATHWAY_RULES_FILE": str(PROJECT_ROOT / "data" / "pathway_rules.toml"),
+        "CARD_PHRASES_FILE": str(PROJECT_ROOT / "data" / "card_phrases.toml"),
+        "SHORTLIST_DAYS": int(os.environ.get("SHORTLIST_DAYS", "30")),
+        "REFERRAL_RETENTION_MONTHS": int(os.environ.get("REFERRAL_RETENTION_MONTHS", "24")),
     }

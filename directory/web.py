@@ -12,6 +12,7 @@ from .api.responses import error_response
 from .context import close_session
 from .display import register_template_helpers
 from .limits import limiter
+from .officer import officer
 from .public import public
 from .staff import STAFF_NAVIGATION, staff
 from .staff.access import login_manager
@@ -120,3 +121,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(public)
     app.register_blueprint(api)
     app.register_blueprint(staff)
+    app.register_blueprint(officer)

@@ -8,8 +8,19 @@ staff = Blueprint("staff", __name__)
 
 # The staff navigation: (endpoint, text, the least role that may use it).
 STAFF_NAVIGATION = [
+    ("officer.pathway", "Referral pathway", Role.OFFICER),
+    ("officer.new_referral", "Record a referral", Role.OFFICER),
     ("staff.services", "Listings", Role.EDITOR),
+    ("staff.organisations", "Organisations", Role.EDITOR),
+    ("staff.terms", "Needs and terms", Role.EDITOR),
+    ("staff.review", "Due for review", Role.EDITOR),
+    ("staff.reports", "Problem reports", Role.EDITOR),
+    ("staff.import_data", "Import", Role.EDITOR),
+    ("staff.export_data", "Export", Role.EDITOR),
+    ("staff.pathway_rules", "Pathway rules", Role.EDITOR),
+    ("officer.referral_counts", "Referral counts", Role.EDITOR),
     ("staff.users", "Accounts", Role.ADMIN),
 ]
 
-from . import auth, editing, users  # noqa: E402,F401  (routes register on import)
+# Routes register on import.
+from . import auth, editing, moderation, organisations, review, rules, transfers, users  # noqa: E402,F401

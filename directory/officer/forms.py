@@ -1,0 +1,95 @@
+"""The pathway questions, the support card choices and the referral record (Flask-WTF, CSRF on each)."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+
+from ..fields import DayMonthYearField
+from ..pathways import AGE_GROUPS, CRIME_TYPES, GENDERS, RISKS, Answers
+
+YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+
+
+def _choices(labels: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+def _required(message: str) -> list:
+    return [InputRequired(message=message)]
+
+
+class PathwayForm(FlaskForm):
+    crime_type = RadioField("What has happened?", choices=_choices(CRIME_TYPES), widget=GovRadioInput(),
+                            validators=_required("Choose what has happened"))
+    risk = RadioField("Risk level", choices=_choices(RISKS), widget=GovRadioInput(),
+                      validators=_required("Choose the risk level"))
+    age_group = RadioField("The victim's age", choices=_choices(AGE_GROUPS), widget=GovRadioInput(),
+                           validators=_required("Choose the victim's age group"))
+    gender = RadioField("The victim's gender", choices=_choices(GENDERS), widget=GovRadioInput(),
+                        validators=_required("Choose the victim's gender, or not said"))
+    immigration_concern = RadioField("Is there any concern or uncertainty about the victim's immigration status?",
+                                     choices=YES_NO, widget=GovRadioInput(),
+                                     validators=_required("Say whether there is any concern about immigration status"))
+    nrpf = RadioField("Does the victim have no recourse to public funds (or might they)?", choices=YES_NO,
+                      widget=GovRadioInput(), validators=_required("Say whether the victim may have no recourse "
+                                                                   "to public funds"))
+    language = SelectField("Language the victim prefers", widget=GovSelect(), validators=[Optional()])
+    interpreter = RadioField("Does the victim need an interpreter?", choices=YES_NO, widget=GovRadioInput(),
+                             validators=_required("Say whether an interpreter is needed"))
+    children_in_household = RadioField("Are there children in the household?", choices=YES_NO,
+                                       widget=GovRadioInput(),
+                                       validators=_required("Say whether there are children in the household"))
+    women_only = BooleanField("The victim would prefer a women-only service", widget=GovCheckboxInput())
+    where = StringField("Where is the victim?", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    submit = SubmitField("Show the pathway", widget=GovSubmitInput())
+
+    def answers(self) -> Answers:
+        return Answers(crime_type=self.crime_type.data, risk=self.risk.data, age_group=self.age_group.data,
+                       gender=self.gender.data, immigration_concern=self.immigration_concern.data == "yes",
+                       nrpf=self.nrpf.data == "yes", interpreter=self.interpreter.data == "yes",
+                       language=self.language.data or None,
+                       children_in_household=self.children_in_household.data == "yes",
+                       women_only=bool(self.women_only.data))
+
+
+class SupportCardForm(FlaskForm):
+    services = SelectMultipleField("Services for the card", widget=GovCheckboxesInput(),
+                                   validators=_required("Choose at least one service for the card"))
+    language = SelectField("Card language", widget=GovSelect())
+    submit = SubmitField("Make a support card", widget=GovSubmitInput())
+
+    def validate_services(self, field) -> None:
+        if len(field.data or []) > 8:
+            raise ValidationError("Choose up to 8 services: a card has room for 8")
+
+
+class ReferralForm(FlaskForm):
+    service_id = SelectField("Service referred to", widget=GovSelect(), validators=_required("Choose the service"))
+    referred_on = DayMonthYearField("Date of the referral", widget=GovDateInput(), format="%d %m %Y",
+                            validators=_required("Enter the date of the referral"))
+    crime_type = RadioField("Type of crime or harm", choices=_choices(CRIME_TYPES), widget=GovRadioInput(),
+                            validators=_required("Choose the type of crime or harm"))
+    risk = RadioField("Risk level", choices=_choices(RISKS), widget=GovRadioInput(),
+                      validators=_required("Choose the risk level"))
+    consent = RadioField("Did the victim consent to the referral?", choices=YES_NO, widget=GovRadioInput(),
+                         validators=_required("Say whether the victim consented"))
+    district_code = SelectField("District where the victim is", widget=GovSelect(), validators=[Optional()])
+    crime_reference = StringField("Crime reference number (optional)", widget=GovTextInput(), validators=[
+        Optional(), Regexp(r"^[A-Za-z0-9/-]{3,32}$", message="Enter a crime reference of letters, numbers, / and -")])
+    submit = SubmitField("Record the referral", widget=GovSubmitInput())
+
+    def validate_referred_on(self, field) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError("The date of the referral must be today or in the past")

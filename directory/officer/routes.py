@@ -1,0 +1,138 @@
+"""Thin officer views: the pathway finder, the support card, the public shortlist, referral records."""
+
+import uuid
+from datetime import date, datetime, timezone
+
+import click
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
+from sqlmodel import select
+
+from .. import referrals
+from ..cards import days_in_words, qr_svg, read_phrases, wording_for
+from ..context import get_geocoder, get_indexer, get_session
+from ..db import session_scope
+from ..models import Role, Service
+from ..pathway_services import services_for_pathway
+from ..pathways import CRIME_TYPES, RISKS, evaluate
+from ..rulebook import current_rules
+from ..services import place_for_search, public_services_in_order, spoken_languages
+from ..shortlists import ShortlistExpired, ShortlistInvalid, expires_on, make_token, read_token
+from ..staff.access import acting_user, requires
+from . import officer
+from .forms import PathwayForm, ReferralForm, SupportCardForm
+
+
+def _phrases():
+    return read_phrases(current_app.config["CARD_PHRASES_FILE"])
+
+
+def _card_languages() -> list[tuple[str, str]]:
+    return [(code, wording.name) for code, wording in _phrases().items()]
+
+
+@officer.route("/pathway", methods=["GET", "POST"])
+@requires(Role.OFFICER)
+def pathway():
+    db, indexer = get_session(), get_indexer()
+    form = PathwayForm()
+    form.language.choices = [("", "English")] + [(c.code, c.name) for c in spoken_languages(db) if c.code != "en"]
+    if not form.validate_on_submit():
+        return render_template("officer/pathway.html", form=form, result=None)
+    answers = form.answers()
+    result = evaluate(current_rules(db), answers)
+    resolution, place = place_for_search(db, indexer.gazetteer, form.where.data or "", None, get_geocoder())
+    found = services_for_pathway(db, indexer, result.query, place)
+    card = SupportCardForm(formdata=None, language=answers.language if answers.language in _phrases() else "en")
+    card.language.choices = _card_languages()
+    district = place.area_codes[0] if place and place.area_codes else ""
+    return render_template("officer/pathway.html", form=form, result=result, answers=answers, found=found,
+                           place=place, resolution=resolution, card=card, district=district,
+                           crime_types=CRIME_TYPES, risks=RISKS)
+
+
+@officer.post("/pathway/card")
+@requires(Role.OFFICER)
+def support_card():
+    db = get_session()
+    form = SupportCardForm()
+    form.language.choices = _card_languages()
+    listed = public_services_in_order(db, [value for value in request.form.getlist("services")
+                                           if _is_uuid(value)])
+    form.services.choices = [(str(service.id), service.name) for service in listed]
+    if not form.validate_on_submit() or not listed:
+        return render_template("officer/card_problem.html", form=form), 400
+    days = current_app.config["SHORTLIST_DAYS"]
+    link = url_for("officer.shortlist", token=make_token(current_app.secret_key, [s.id for s in listed]),
+                   _external=True)
+    phrases = _phrases()
+    return render_template("officer/card.html", services=listed, link=link, qr=Markup(qr_svg(link)),
+                           wording=wording_for(phrases, form.language.data), english=phrases["en"],
+                           expires=expires_on(datetime.now(timezone.utc), days), days_in_words=days_in_words)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@officer.get("/s/<token>")
+def shortlist(token: str):
+    """Public: the page a support card's QR code opens. It never says why the card was given."""
+    try:
+        service_ids = read_token(current_app.secret_key, token, current_app.config["SHORTLIST_DAYS"])
+    except ShortlistExpired:
+        return render_template("officer/shortlist_expired.html"), 410
+    except ShortlistInvalid:
+        abort(404)
+    services = public_services_in_order(get_session(), [str(i) for i in service_ids])
+    return render_template("officer/shortlist.html", services=services)
+
+
+def _district_choices() -> list[tuple[str, str]]:
+    names = get_indexer().gazetteer.district_names
+    districts = sorted(((code, name) for code, name in names.items() if code.startswith(("E06", "E07"))),
+                       key=lambda choice: choice[1])
+    return [("", "Not known"), *districts]
+
+
+@officer.route("/referrals/new", methods=["GET", "POST"])
+@requires(Role.OFFICER)
+def new_referral():
+    db = get_session()
+    prefill = {key: request.args.get(key) for key in ("service_id", "crime_type", "risk", "district_code")}
+    form = ReferralForm(data={**prefill, "referred_on": date.today()})
+    form.service_id.choices = [("", "Choose a service")] + [
+        (str(s.id), s.name) for s in db.exec(select(Service).where(Service.listed()).order_by(Service.name))]
+    form.district_code.choices = _district_choices()
+    if form.validate_on_submit():
+        referrals.record_referral(
+            db, service_id=uuid.UUID(form.service_id.data), referred_on=form.referred_on.data,
+            crime_type=form.crime_type.data, risk=form.risk.data, consent=form.consent.data == "yes",
+            officer=acting_user(), crime_reference=form.crime_reference.data,
+            district_code=form.district_code.data or None)
+        db.commit()
+        flash("Referral recorded. Nothing that identifies the victim was stored.", "success")
+        return redirect(url_for("officer.new_referral"))
+    return render_template("officer/referral.html", form=form)
+
+
+@officer.get("/referrals/counts")
+@requires(Role.EDITOR)
+def referral_counts():
+    labels = {"crime_type": CRIME_TYPES, "district": dict(_district_choices()[1:])}
+    return render_template("officer/counts.html", counts=referrals.referral_counts(get_session(), labels),
+                           smallest=referrals.SMALLEST_SHOWN,
+                           retention=current_app.config["REFERRAL_RETENTION_MONTHS"])
+
+
+@officer.cli.command("purge")
+def purge_command() -> None:
+    """Delete referral records older than REFERRAL_RETENTION_MONTHS (safe to run daily)."""
+    months = current_app.config["REFERRAL_RETENTION_MONTHS"]
+    with session_scope(current_app.extensions["database"]) as session:
+        deleted = referrals.purge_expired(session, date.today(), months)
+    click.echo(f"Deleted {deleted} referral records older than {months} months.")

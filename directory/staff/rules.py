@@ -1,0 +1,68 @@
+"""Editing the pathway rules (editors): the steps officers are given, versioned with history."""
+
+import uuid
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from .. import listings, rulebook
+from ..context import get_session
+from ..history import history_of
+from ..models import PathwayRule, Role
+from ..pathways import RuleError
+from ..services import AUDIENCE_TAXONOMY, NEEDS_TAXONOMY, terms_in
+from . import staff
+from .access import acting_user, requires
+from .rule_forms import RuleForm, rule_form_data, rule_from_form
+
+
+@staff.get("/staff/pathway-rules")
+@requires(Role.EDITOR)
+def pathway_rules():
+    return render_template("staff/rules/list.html", rules=rulebook.rule_rows(get_session()))
+
+
+def _form(row: PathwayRule, formdata=None) -> RuleForm:
+    data = rule_form_data({"title": row.title, "position": row.position, "conditions": row.conditions,
+                           "steps": row.steps, "service_query": row.service_query})
+    form = RuleForm(formdata=formdata, data={**data, "version": str(row.version)})
+    db = get_session()
+    form.needs.choices = [(t.code, t.name) for t in terms_in(db, NEEDS_TAXONOMY)]
+    form.audience.choices = [(t.code, t.name) for t in terms_in(db, AUDIENCE_TAXONOMY)]
+    return form
+
+
+@staff.route("/staff/pathway-rules/<uuid:rule_id>", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def edit_pathway_rule(rule_id: uuid.UUID):
+    db = get_session()
+    row = db.get(PathwayRule, rule_id) or abort(404)
+    form = _form(row, request.form if request.method == "POST" else None)
+    conflict = None
+    if request.method == "POST" and form.add_step.data:
+        form.steps.append_entry()
+    elif form.validate_on_submit():
+        data = rule_from_form(form)
+        try:
+            rulebook.save_rule(db, row, data, acting_user(), int(form.version.data))
+        except RuleError as error:
+            form.title.errors.append(str(error))
+        except listings.EditConflict as clash:
+            row = db.get(PathwayRule, rule_id)
+            form.version.data = str(row.version)
+            current = {"title": row.title, "position": row.position, "conditions": row.conditions,
+                       "steps": row.steps, "service_query": row.service_query}
+            conflict = {"latest": clash.latest, "theirs": current, "yours": data}
+        else:
+            db.commit()
+            flash("Rule saved. Officers see the change on their next pathway.", "success")
+            return redirect(url_for("staff.edit_pathway_rule", rule_id=row.id))
+    return render_template("staff/rules/edit.html", form=form, rule=row, conflict=conflict), 409 if conflict else 200
+
+
+@staff.get("/staff/pathway-rules/<uuid:rule_id>/history")
+@requires(Role.EDITOR)
+def pathway_rule_history(rule_id: uuid.UUID):
+    row = get_session().get(PathwayRule, rule_id) or abort(404)
+    return render_template("staff/simple_history.html", title=row.title,
+                           back=url_for("staff.edit_pathway_rule", rule_id=row.id),
+                           changes=history_of(get_session(), "pathway_rule", row.id))

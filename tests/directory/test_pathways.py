@@ -1,0 +1,343 @@
+"""The referral pathway: the shipped rules (data/pathway_rules.toml) and the engine that reads them.
+
+No Flask and no database: the real rules file is read with `read_rules_file` and evaluated directly.
+"""
+
+import csv
+import itertools
+from pathlib import Path
+
+import pytest
+
+from directory.pathways import (
+    AGE_GROUPS,
+    CRIME_TYPES,
+    RISKS,
+    Answers,
+    RuleError,
+    evaluate,
+    read_rules_file,
+    rule_from_dict,
+)
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+RULES_FILE = DATA / "pathway_rules.toml"
+TAXONOMY_FILE = DATA / "sample" / "taxonomy_terms.csv"
+# The facts a service search can filter on (directory.indexing.service_flags, less national_helpline,
+# which the search keeps apart).
+SEARCH_FLAGS = {"open_to_all", "nrpf_support", "interpreters", "self_referral", "free", "no_id_needed",
+                "police_independent"}
+DO_NOT_SHARE = "Do not share"
+NRM = "National Referral Mechanism"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return read_rules_file(RULES_FILE)
+
+
+def pathway_text(rules, answers: Answers) -> str:
+    return "\n".join(step.text for step in evaluate(rules, answers).steps)
+
+
+def shows_do_not_share(rules, answers: Answers) -> bool:
+    return any(step.text.startswith(DO_NOT_SHARE) and "Immigration Enforcement" in step.text
+               for step in evaluate(rules, answers).steps)
+
+
+# -- What the officer sees, case by case --------------------------------------------------------
+
+CASES = [
+    pytest.param(Answers("domestic_abuse"),
+                 ["DASH risk assessment", "Victim Hub"], ["IDVA", "MARAC", DO_NOT_SHARE],
+                 {"domestic-abuse"}, set(), id="domestic abuse, standard risk"),
+    pytest.param(Answers("domestic_abuse", risk="high"),
+                 ["DASH risk assessment", "Victim Hub", "IDVA", "MARAC"], [DO_NOT_SHARE],
+                 {"domestic-abuse", "housing-refuge"}, set(), id="domestic abuse, high risk"),
+    pytest.param(Answers("domestic_abuse", immigration_concern=True),
+                 ["DASH risk assessment", "Victim Hub",
+                  "Do not share the victim's information with Immigration Enforcement",
+                  "specialist organisation that can give them immigration advice",
+                  "full rationale on the crime recording system", "plainly what will and will not be shared"],
+                 [NRM], {"domestic-abuse", "immigration-asylum"}, {"open_to_all"},
+                 id="domestic abuse, immigration concern"),
+    pytest.param(Answers("domestic_abuse", nrpf=True),
+                 ["Migrant Victims of Domestic Abuse Concession", "no recourse to public funds"], [DO_NOT_SHARE],
+                 {"domestic-abuse", "housing-refuge"}, {"nrpf_support"}, id="domestic abuse, no recourse"),
+    pytest.param(Answers("domestic_abuse", children_in_household=True),
+                 ["child safeguarding referral", "every child in the household"], [],
+                 {"domestic-abuse", "children-young-people"}, set(), id="domestic abuse, children at home"),
+    pytest.param(Answers("sexual_violence_recent"),
+                 ["Sexual Assault Referral Centre (SARC) straight away", "early evidence kit", "ISVA"],
+                 ["counselling", "after 7 days"], {"sexual-violence"}, set(), id="sexual violence, recent"),
+    pytest.param(Answers("sexual_violence_non_recent"),
+                 ["ISVA", "counselling", "SARC can still help"], ["early evidence kit", "straight away"],
+                 {"sexual-violence", "mental-health"}, set(), id="sexual violence, not recent"),
+    pytest.param(Answers("stalking_harassment"),
+                 ["S-DASH", "stalking advocate", "Stalking Protection Order"], [DO_NOT_SHARE],
+                 {"stalking-harassment"}, set(), id="stalking"),
+    pytest.param(Answers("harmful_practices"),
+                 ["Forced Marriage Unit", "Never use family or community members as interpreters",
+                  "Forced Marriage Protection Order", "FGM Protection Order", "harmful practices service"],
+                 ["mandatory reporting duty"], {"harmful-practices"}, set(), id="harmful practices, adult"),
+    pytest.param(Answers("harmful_practices", age_group="under_18"),
+                 ["FGM mandatory reporting duty", "children's services"], [],
+                 {"harmful-practices", "children-young-people"}, set(), id="harmful practices, child"),
+    pytest.param(Answers("modern_slavery"),
+                 [NRM, "first responder", "informed consent", "duty to notify", "not the domestic abuse response"],
+                 ["without asking for consent", DO_NOT_SHARE], {"modern-slavery"}, set(),
+                 id="modern slavery, adult"),
+    pytest.param(Answers("modern_slavery", age_group="under_18"),
+                 [NRM, "without asking for consent", "children's services"], ["informed consent"],
+                 {"modern-slavery", "children-young-people"}, set(), id="modern slavery, child"),
+    pytest.param(Answers("modern_slavery", immigration_concern=True),
+                 [NRM, "plainly what will and will not be shared", "independent immigration advice"],
+                 [DO_NOT_SHARE], {"modern-slavery", "immigration-asylum"}, {"open_to_all"},
+                 id="modern slavery, immigration concern"),
+    pytest.param(Answers("hate_crime"),
+                 ["Record it as a hate crime", "enhanced rights"], [],
+                 {"hate-crime", "general-victim-support"}, set(), id="hate crime"),
+    pytest.param(Answers("fraud"),
+                 ["Action Fraud", "159", "2 working days"], ["Operation Signature"],
+                 {"fraud", "general-victim-support"}, set(), id="fraud"),
+    pytest.param(Answers("fraud", age_group="65_and_over"),
+                 ["Action Fraud", "Operation Signature", "adult safeguarding referral"], [],
+                 {"fraud"}, set(), id="fraud, victim 65 or over"),
+    pytest.param(Answers("fraud", immigration_concern=True),
+                 ["Action Fraud", "plainly what will and will not be shared", "open to everyone"], [DO_NOT_SHARE],
+                 {"fraud"}, {"open_to_all"}, id="fraud, immigration concern"),
+    pytest.param(Answers("other"),
+                 ["victim support services within 2 working days"], ["professional interpreter"],
+                 {"general-victim-support"}, set(), id="another crime"),
+    pytest.param(Answers("other", interpreter=True, language="pl"),
+                 ["professional interpreter", "Never ask family, friends, children or the suspected abuser"], [],
+                 {"general-victim-support"}, {"interpreters"}, id="another crime, interpreter"),
+    pytest.param(Answers("hate_crime", children_in_household=True, nrpf=True),
+                 ["child safeguarding referral", "no recourse to public funds"], ["Migrant Victims"],
+                 {"hate-crime", "children-young-people"}, {"nrpf_support"}, id="hate crime, children, no recourse"),
+]
+
+
+@pytest.mark.parametrize(("answers", "present", "absent", "needs", "flags"), CASES)
+def test_the_pathway_gives_the_steps_and_services_for_the_answers(rules, answers, present, absent, needs, flags):
+    pathway = evaluate(rules, answers)
+    text = pathway_text(rules, answers).lower()
+    for words in present:
+        assert words.lower() in text, f"expected a step mentioning {words!r}"
+    for words in absent:
+        assert words.lower() not in text, f"expected no step mentioning {words!r}"
+    assert needs <= set(pathway.query.needs)
+    assert set(pathway.query.flags) == flags
+
+
+def test_the_cases_above_cover_every_crime_type():
+    assert {case.values[0].crime_type for case in CASES} == set(CRIME_TYPES)
+
+
+@pytest.mark.parametrize("crime_type", CRIME_TYPES)
+def test_every_crime_type_has_its_own_steps(rules, crime_type):
+    own = [rule for rule in rules if crime_type in rule.conditions.get("crime_types", ())]
+    assert own, f"no rule names {crime_type}"
+    assert evaluate(rules, Answers(crime_type)).steps
+
+
+def test_women_only_asks_for_women_only_services(rules):
+    pathway = evaluate(rules, Answers("domestic_abuse", women_only=True))
+    assert pathway.query.audience == ("women-only",)
+    assert evaluate(rules, Answers("domestic_abuse")).query.audience == ()
+
+
+def test_the_preferred_language_is_passed_to_the_service_search(rules):
+    assert evaluate(rules, Answers("other", interpreter=True, language="ar")).query.languages == ("ar",)
+
+
+# -- Immigration status: the domestic abuse response and the NRM are different ------------------
+
+@pytest.mark.parametrize(("crime_type", "concern"), list(itertools.product(CRIME_TYPES, (True, False))))
+def test_do_not_share_with_immigration_enforcement_is_shown_only_for_domestic_abuse_with_a_concern(
+        rules, crime_type, concern):
+    for risk, age_group, nrpf, children in itertools.product(RISKS, AGE_GROUPS, (True, False), (True, False)):
+        answers = Answers(crime_type, risk=risk, age_group=age_group, immigration_concern=concern, nrpf=nrpf,
+                          children_in_household=children)
+        assert shows_do_not_share(rules, answers) == (crime_type == "domestic_abuse" and concern), answers
+
+
+@pytest.mark.parametrize("crime_type", CRIME_TYPES)
+def test_every_immigration_concern_is_told_plainly_what_is_shared_and_shown_services_open_to_all(rules, crime_type):
+    answers = Answers(crime_type, immigration_concern=True)
+    assert "plainly what will and will not be shared" in pathway_text(rules, answers)
+    assert "open_to_all" in evaluate(rules, answers).query.flags
+
+
+def test_a_modern_slavery_case_never_shows_do_not_share_without_the_nrm_steps(rules):
+    for risk, age_group, concern, nrpf, interpreter, children in itertools.product(
+            RISKS, AGE_GROUPS, (True, False), (True, False), (True, False), (True, False)):
+        answers = Answers("modern_slavery", risk=risk, age_group=age_group, immigration_concern=concern,
+                          nrpf=nrpf, interpreter=interpreter, children_in_household=children)
+        text = pathway_text(rules, answers)
+        assert NRM in text, answers
+        if shows_do_not_share(rules, answers):
+            assert "informed consent" in text or "without asking for consent" in text, answers
+
+
+def test_a_modern_slavery_case_explains_why_it_is_not_the_domestic_abuse_response(rules):
+    text = pathway_text(rules, Answers("modern_slavery", immigration_concern=True))
+    assert "covers domestic abuse victims only" in text
+
+
+# -- Order and risk -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("crime_type", CRIME_TYPES)
+def test_a_child_victim_gets_the_childrens_services_step_first(rules, crime_type):
+    answers = Answers(crime_type, age_group="under_18", immigration_concern=True, interpreter=True,
+                      children_in_household=True)
+    first = evaluate(rules, answers).steps[0]
+    assert first.text.startswith("Make a child safeguarding referral to children's services before anything else")
+
+
+def test_the_child_victim_rule_has_the_smallest_position(rules):
+    child_rule = next(rule for rule in rules if rule.conditions == {"age_groups": ["under_18"]})
+    assert all(child_rule.position < rule.position for rule in rules if rule is not child_rule)
+
+
+def test_sexual_violence_in_the_last_7_days_offers_the_sarc_before_the_isva(rules):
+    texts = [step.text for step in evaluate(rules, Answers("sexual_violence_recent")).steps]
+    sarc = next(i for i, text in enumerate(texts) if "SARC" in text)
+    isva = next(i for i, text in enumerate(texts) if "ISVA" in text)
+    assert sarc < isva
+
+
+@pytest.mark.parametrize(("risk", "escalated"), [("standard", False), ("medium", False), ("high", True)])
+def test_only_high_risk_domestic_abuse_is_referred_to_an_idva_and_marac(rules, risk, escalated):
+    text = pathway_text(rules, Answers("domestic_abuse", risk=risk))
+    assert ("Independent Domestic Violence Adviser (IDVA)" in text) == escalated
+    assert ("Refer the case to the MARAC" in text) == escalated
+
+
+# -- The rules file itself ----------------------------------------------------------------------
+
+def test_every_step_in_the_file_says_what_why_who_and_its_source(rules):
+    for rule in rules:
+        for step in rule.steps:
+            for field in ("text", "why", "who", "source"):
+                assert getattr(step, field).strip(), f"{rule.key}: a step has no {field}"
+
+
+def test_every_rule_fits_the_rule_editor_so_editors_can_save_it_unchanged(rules):
+    # The limits of PathwayRule.key and title and of the editor's who and source fields.
+    for rule in rules:
+        assert len(rule.key) <= 64 and len(rule.title) <= 255, rule.key
+        for step in rule.steps:
+            assert len(step.who) <= 255 and len(step.source) <= 255, f"{rule.key}: {step.text}"
+
+
+def test_a_pathway_never_says_the_same_step_twice(rules):
+    for crime_type in CRIME_TYPES:
+        answers = Answers(crime_type, risk="high", age_group="under_18", immigration_concern=True, nrpf=True,
+                          interpreter=True, children_in_household=True, women_only=True)
+        texts = [step.text for step in evaluate(rules, answers).steps]
+        assert len(texts) == len(set(texts))
+
+
+def _taxonomy_codes(taxonomy: str) -> set[str]:
+    with open(TAXONOMY_FILE, newline="", encoding="utf-8") as file:
+        return {row["code"] for row in csv.DictReader(file) if row["taxonomy"] == taxonomy}
+
+
+def test_every_need_and_audience_in_the_file_is_a_taxonomy_code(rules):
+    needs, audiences = _taxonomy_codes("Safe Space Sussex needs"), _taxonomy_codes("Safe Space Sussex audience")
+    for rule in rules:
+        assert set(rule.service_query.get("needs", ())) <= needs, rule.key
+        assert set(rule.service_query.get("audience", ())) <= audiences, rule.key
+
+
+def test_every_flag_in_the_file_is_one_the_search_can_filter_on(rules):
+    for rule in rules:
+        assert set(rule.service_query.get("flags", ())) <= SEARCH_FLAGS, rule.key
+
+
+# -- Rules that cannot be used are refused, naming the rule -------------------------------------
+
+A_STEP = '''
+[[rule.steps]]
+text = "Refer the victim to the Victim Hub."
+why = "They arrange support."
+who = "You (attending officer)"
+source = "Victims' Code, Right 4"
+'''
+
+
+def write_rules(tmp_path, text: str) -> Path:
+    path = tmp_path / "rules.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("rule_text", "message"), [
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.conditions]\ncrime_type = ["fraud"]\n' + A_STEP,
+                 "unknown condition 'crime_type'", id="unknown condition name"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.conditions]\ncrime_types = ["burglary"]\n' + A_STEP,
+                 "burglary", id="unknown crime type"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.conditions]\nnrpf = "yes"\n' + A_STEP,
+                 "nrpf must be true or false", id="yes/no condition not true or false"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP.replace('source = "Victims\' Code, Right 4"\n', ""),
+                 "source", id="missing step field"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n', "has no steps", id="no steps"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.service_query]\ncategories = ["fraud"]\n' + A_STEP,
+                 "service_query takes only", id="unknown service query key"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.service_query]\nneeds = "fraud"\n' + A_STEP,
+                 "lists of codes", id="service query codes not a list"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\nposition = "first"\n' + A_STEP,
+                 "first", id="position not a number"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.condition]\ncrime_types = ["fraud"]\n' + A_STEP,
+                 "unknown field(s) condition", id="misspelt section"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.conditions]\ncrime_types = "fraud"\n' + A_STEP,
+                 "crime_types must be a list", id="single value for a list"),
+])
+def test_a_rule_that_cannot_be_used_is_refused_naming_the_rule(tmp_path, rule_text, message):
+    with pytest.raises(RuleError) as refused:
+        read_rules_file(write_rules(tmp_path, rule_text))
+    assert "rule typo" in str(refused.value)
+    assert message in str(refused.value)
+
+
+def test_two_rules_with_the_same_key_are_refused_naming_the_key(tmp_path):
+    rule = '[[rule]]\nkey = "victim-hub"\ntitle = "T"\n' + A_STEP
+    with pytest.raises(RuleError, match="rule keys appear twice: victim-hub"):
+        read_rules_file(write_rules(tmp_path, rule + rule.replace('title = "T"', 'title = "Again"')))
+
+
+def test_a_file_that_is_not_toml_is_refused_naming_the_file(tmp_path):
+    with pytest.raises(RuleError, match="rules.toml"):
+        read_rules_file(write_rules(tmp_path, "[[rule]\nkey = "))
+
+
+# -- The engine ---------------------------------------------------------------------------------
+
+def _rule(key: str, position: int, *step_texts: str, **conditions) -> dict:
+    steps = [{"text": text, "why": "Why.", "who": "You (attending officer)", "source": "Victims' Code"}
+             for text in step_texts]
+    return {"key": key, "title": key, "position": position, "conditions": conditions, "steps": steps}
+
+
+def test_a_step_shared_by_two_rules_is_said_once_where_it_first_appears():
+    rules = [rule_from_dict(_rule("stalking", 20, "Complete a DASH risk assessment.", "Refer to a stalking advocate.",
+                                  crime_types=["stalking_harassment"])),
+             rule_from_dict(_rule("dash-everywhere", 10, "Complete a DASH risk assessment."))]
+    texts = [step.text for step in evaluate(rules, Answers("stalking_harassment")).steps]
+    assert texts == ["Complete a DASH risk assessment.", "Refer to a stalking advocate."]
+
+
+def test_steps_follow_the_rule_positions_not_the_order_in_the_file():
+    rules = [rule_from_dict(_rule("later", 30, "Second.")), rule_from_dict(_rule("sooner", 10, "First."))]
+    pathway = evaluate(rules, Answers("other"))
+    assert [step.text for step in pathway.steps] == ["First.", "Second."]
+    assert pathway.rules == ["sooner", "later"]
+
+
+def test_a_rule_applies_only_when_every_condition_holds():
+    rules = [rule_from_dict(_rule("high-risk-da", 10, "Refer to MARAC.", crime_types=["domestic_abuse"],
+                                  risks=["high"]))]
+    assert evaluate(rules, Answers("domestic_abuse", risk="high")).steps
+    assert not evaluate(rules, Answers("domestic_abuse", risk="medium")).steps
+    assert not evaluate(rules, Answers("stalking_harassment", risk="high")).steps

@@ -1,0 +1,138 @@
+"""The officer's pathway finder and the victim's support card, through the real pages on the sample data."""
+
+import re
+import time
+import uuid
+
+import pytest
+from sqlmodel import Session
+
+from directory.models import ImmigrationStatus, Role, Service
+from directory.pathways import CRIME_TYPES
+from tests.conftest import _app
+from tests.factories import make_user, page_form, sign_in
+
+ANSWERS = {"crime_type": "domestic_abuse", "risk": "high", "age_group": "18_to_64", "gender": "woman",
+           "immigration_concern": "yes", "nrpf": "no", "interpreter": "no", "children_in_household": "no",
+           "where": "Crawley"}
+
+
+@pytest.fixture(scope="module")
+def officer_app(tmp_path_factory):
+    return _app(tmp_path_factory.mktemp("officer"), load_sample=True)
+
+
+@pytest.fixture(scope="module")
+def officer(officer_app):
+    """Signed in once for the module: sign-in is throttled to five a minute."""
+    client = officer_app.test_client()
+    with Session(officer_app.extensions["database"]) as session:
+        sign_in(client, make_user(session, Role.OFFICER))
+    return client
+
+
+def pathway(client, **changes):
+    form = page_form(client.get("/pathway").get_data(as_text=True))
+    for key, value in {**ANSWERS, **changes}.items():
+        form[key] = value
+    response = client.post("/pathway", data=form)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def listed_services(officer_app, page: str) -> list[Service]:
+    ids = re.findall(r'name="services" type="checkbox" value="([0-9a-f-]{36})"', page)
+    with Session(officer_app.extensions["database"]) as session:
+        return [session.get(Service, uuid.UUID(i)) for i in ids]
+
+
+def test_the_pathway_needs_a_signed_in_officer(officer_app):
+    response = officer_app.test_client().get("/pathway")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_unanswered_questions_get_field_level_errors(officer):
+    form = page_form(officer.get("/pathway").get_data(as_text=True))
+    page = officer.post("/pathway", data=form).get_data(as_text=True)
+    assert "govuk-error-summary" in page and "Choose what has happened" in page
+
+
+def test_domestic_abuse_with_an_immigration_concern(officer_app, officer):
+    page = pathway(officer)
+    steps = re.findall(r'<p class="govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-1">([^<]+)</p>', page)
+    assert any("DASH" in step for step in steps) and any("Victim Hub" in step for step in steps)
+    assert any(step.startswith("Do not share") and "Immigration Enforcement" in step for step in steps)
+    assert any("MARAC" in step for step in steps) and any("IDVA" in step for step in steps)
+    services = listed_services(officer_app, page)
+    assert services, "the sample has services open to all in Sussex"
+    assert all(s.immigration_status == ImmigrationStatus.OPEN_TO_ALL for s in services)
+
+
+def test_without_a_concern_services_are_not_limited_by_immigration_status(officer_app, officer):
+    page = pathway(officer, immigration_concern="no")
+    assert "Do not share" not in page
+    statuses = {s.immigration_status for s in listed_services(officer_app, page)}
+    assert statuses - {ImmigrationStatus.OPEN_TO_ALL}
+
+
+def test_a_language_preference_nobody_meets_is_dropped_and_the_officer_told(officer_app, officer):
+    page = pathway(officer, language="ku", crime_type="fraud", immigration_concern="no", where="")
+    assert "these do not meet this preference: the language" in page
+    assert listed_services(officer_app, page)
+
+
+def support_card(officer_app, officer, language="en"):
+    """A card for three of the services the pathway lists whose names say nothing of any crime."""
+    page = pathway(officer)
+    services = [s for s in listed_services(officer_app, page)
+                if not any(label.lower() in s.name.lower() for label in CRIME_TYPES.values())][:3]
+    form = page_form(page, index=-2)  # the card form (the last is "Change the answers")
+    form.setlist("services", [str(s.id) for s in services])
+    form["language"] = language
+    response = officer.post("/pathway/card", data=form)
+    assert response.status_code == 200
+    return services, response.get_data(as_text=True)
+
+
+def test_the_support_card_lists_the_services_with_a_qr_code_and_never_the_crime(officer_app, officer):
+    services, card = support_card(officer_app, officer)
+    for service in services:
+        assert service.name.replace("'", "&#39;") in card
+    assert "<svg" in card and "app-qr" in card
+    link = re.search(r'class="app-card__url" dir="ltr">([^<]+)<', card).group(1)
+    for code, label in CRIME_TYPES.items():
+        assert code not in card and label.lower() not in card.lower()
+
+    shortlist = officer_app.test_client().get(link.replace("http://localhost", ""))
+    page = shortlist.get_data(as_text=True)
+    assert shortlist.status_code == 200 and "Set-Cookie" not in shortlist.headers
+    for service in services:
+        assert service.name.replace("'", "&#39;") in page
+    for code, label in CRIME_TYPES.items():
+        assert code not in page and label.lower() not in page.lower()
+
+
+def test_the_card_speaks_the_victims_language(officer_app, officer):
+    _, card = support_card(officer_app, officer, language="pl")
+    assert 'lang="pl"' in card and "Wsparcie, z którego możesz skorzystać" in card
+    assert "(Support you can contact)" in card
+
+
+def test_a_card_needs_at_least_one_service(officer):
+    page = pathway(officer)
+    form = page_form(page, index=-2)
+    response = officer.post("/pathway/card", data=form)
+    assert response.status_code == 400 and "Choose at least one service" in response.get_data(as_text=True)
+
+
+def test_a_forged_or_expired_shortlist_link_is_refused(officer_app, officer, monkeypatch):
+    client = officer_app.test_client()
+    assert client.get("/s/not-a-real-link").status_code == 404
+    services, card = support_card(officer_app, officer)
+    link = re.search(r'class="app-card__url" dir="ltr">([^<]+)<', card).group(1).replace("http://localhost", "")
+    assert client.get(link).status_code == 200
+    assert client.get(link[:-3] + ("abc" if not link.endswith("abc") else "xyz")).status_code == 404
+    thirty_one_days_on = time.time() + 31 * 86400
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: thirty_one_days_on)
+    expired = client.get(link)
+    assert expired.status_code == 410 and "This link has expired" in expired.get_data(as_text=True)
