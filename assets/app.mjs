@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this script.
 import {
   Button,
+  CharacterCount,
   Checkboxes,
   createAll,
   ErrorSummary,
@@ -17,7 +18,7 @@ class QuickExit extends ExitThisPage {
   }
 }
 
-for (const Component of [QuickExit, Button, Checkboxes, ErrorSummary, Radios, SkipLink]) {
+for (const Component of [QuickExit, Button, CharacterCount, Checkboxes, ErrorSummary, Radios, SkipLink]) {
   createAll(Component);
 }
 
@@ -55,3 +56,9 @@ function enableUseMyLocation(form) {
 }
 
 document.querySelectorAll("[data-app-search-form]").forEach(enableUseMyLocation);
+
+// "Print": a button for what the browser's own Print menu already does. Hidden without JavaScript.
+document.querySelectorAll("[data-app-print]").forEach((button) => {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+});

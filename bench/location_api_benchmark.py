@@ -88,8 +88,15 @@ def search_layer(sizes: list[int], count: int) -> list[str]:
 def _load_synthetic_directory(app, size: int) -> None:
     """The sample taxonomies plus `size` synthetic services with places, needs and areas."""
     from directory.hsds import import_package
-    from directory.models import Attribute, Location, Organization, Service, ServiceArea, ServiceAtLocation
-    from directory.models import TaxonomyTerm
+    from directory.models import (
+        Attribute,
+        Location,
+        Organization,
+        Service,
+        ServiceArea,
+        ServiceAtLocation,
+        TaxonomyTerm,
+    )
 
     with Session(app.extensions["database"]) as session:
         import_package(session, REPO / "data" / "sample")

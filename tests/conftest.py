@@ -10,7 +10,7 @@ from app import create_app
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 
-def _app(tmp_path: Path, load_sample: bool):
+def _app(tmp_path: Path, load_sample: bool, **config):
     return create_app(
         {
             "TESTING": True,
@@ -19,6 +19,7 @@ def _app(tmp_path: Path, load_sample: bool):
             "SEARCH_INDEX_DIR": str(tmp_path / "index"),
             "LOAD_SAMPLE_DATA": load_sample,
             "SAMPLE_DATA_DIR": str(SAMPLE_DATA),
+            **config,
         }
     )
 

@@ -1,8 +1,15 @@
 """Thin public views: read the request, ask the domain or the search, render."""
 
-from flask import abort, current_app, render_template, request
+from datetime import date
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
 from ..context import get_geocoder, get_indexer, get_session
+from ..limits import PUBLIC_FORM_LIMIT, throttle
+from ..models import Service
+from ..reports import create_report
+from ..review import looks_out_of_date
 from ..services import (
     AUDIENCE_TAXONOMY,
     DELIVERY_TAXONOMY,
@@ -14,8 +21,9 @@ from ..services import (
     spoken_languages,
     terms_in,
 )
+from ..staff.access import can_see_professional_details
 from . import public
-from .forms import SearchForm
+from .forms import ProblemReportForm, SearchForm
 
 MAX_PAGE = 1000
 
@@ -48,13 +56,46 @@ def search():
                            resolution=resolution, describe_place=indexer.gazetteer.describe)
 
 
-@public.get("/services/<service_id>")
-def service(service_id: str):
+def _public_service_or_404(service_id: str) -> Service:
     identifier = parse_id(service_id)
     found = public_service(get_session(), identifier) if identifier else None
     if found is None:
         abort(404)
-    return render_template("public/service.html", service=found)
+    return found
+
+
+@public.get("/services/<service_id>")
+def service(service_id: str):
+    found = _public_service_or_404(service_id)
+    out_of_date = looks_out_of_date(found, date.today(), current_app.config["REVIEW_PERIOD_MONTHS"])
+    return render_template("public/service.html", service=found, out_of_date=out_of_date,
+                           show_professional_details=can_see_professional_details())
+
+
+def _forget_visitor() -> None:
+    """Drop the form's cookie so nothing on the device shows a report was sent; staff stay signed in."""
+    if not current_user.is_authenticated:
+        session.clear()
+
+
+# Its own page, so the CSRF cookie is set only when someone opens the form, never by the service page.
+@public.route("/services/<service_id>/report", methods=["GET", "POST"])
+@throttle(PUBLIC_FORM_LIMIT)
+def report_problem(service_id: str):
+    found = _public_service_or_404(service_id)
+    form = ProblemReportForm()
+    if form.validate_on_submit():
+        db = get_session()
+        create_report(db, found, form.kind.data, form.details.data)
+        db.commit()
+        _forget_visitor()
+        return redirect(url_for("public.report_sent", service_id=found.id))
+    return render_template("public/report.html", service=found, form=form)
+
+
+@public.get("/services/<service_id>/report/sent")
+def report_sent(service_id: str):
+    return render_template("public/report_sent.html", service=_public_service_or_404(service_id))
 
 
 @public.get("/safety")

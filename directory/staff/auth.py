@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
 from ..context import get_session
-from ..limits import SIGN_IN_LIMIT, limiter
+from ..limits import SIGN_IN_LIMIT, throttle
 from ..models import Role
 from . import staff
 from .access import Account, requires
@@ -26,7 +26,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @staff.route("/login", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@throttle(SIGN_IN_LIMIT)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("staff.home"))

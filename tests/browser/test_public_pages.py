@@ -1,12 +1,12 @@
 """What a person does with a mouse and keyboard: leaving quickly, no traces, accessibility."""
 
 import json
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+from tests.browser.axe import accessibility_violations
+
 EXIT_HOST = "www.bbc.co.uk"
 
 
@@ -60,13 +60,12 @@ def test_exit_link_works_without_javascript(browser, live_server):
     context.close()
 
 
-def test_public_pages_request_nothing_from_other_hosts_and_set_no_cookies(page, context, live_server, public_paths):
-    requested = []
-    page.on("request", lambda request: requested.append(request.url))
+def test_public_pages_request_nothing_from_other_hosts_and_set_no_cookies(page, context, live_server, public_paths,
+                                                                          record_hosts):
+    hosts = record_hosts(page)
     for path in public_paths:
         page.goto(live_server + path)
         page.wait_for_load_state("networkidle")
-    hosts = {urlparse(url).netloc for url in requested if not url.startswith("data:")}
     assert hosts == {urlparse(live_server).netloc}
     assert context.cookies() == []
     assert page.evaluate("() => [localStorage.length, sessionStorage.length]") == [0, 0]
@@ -96,13 +95,8 @@ def test_public_pages_have_no_accessibility_violations(browser, live_server, pub
     failures = {}
     for path in public_paths:
         page.goto(live_server + path)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
-        )
-        if result["violations"]:
-            failures[path] = [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+        if violations := accessibility_violations(page):
+            failures[path] = violations
     context.close()
     assert failures == {}, json.dumps(failures, indent=1)
 

@@ -1,0 +1,220 @@
+"""What staff do with a mouse and keyboard: signing in, editing and publishing listings, accessibility.
+
+These tests change listings, so they run against a sample directory of their own, never the shared one.
+Each test edits a different sample listing, so they do not depend on each other's order.
+"""
+
+import json
+import re
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session, select
+
+from directory.models import Organization, Service, TaxonomyTerm, User
+from tests.browser.accounts import ADMIN, EDITOR, OFFICER, OTHER_EDITOR, fill_in_sign_in
+from tests.browser.axe import accessibility_violations
+from tests.factories import sign_in
+
+# The listing each test edits (all published in the sample): no test sees another's changes.
+JOURNEY_LISTING = "Sussex Victim Hub"
+CONFLICT_LISTING = "Witness Care Unit"
+NO_JAVASCRIPT_LISTING = "Lifecentre helpline and text service"
+ACCESSIBILITY_LISTING = "Victim Support Sussex"
+
+
+@pytest.fixture(scope="module")
+def records(staff_app) -> dict:
+    """The records whose edit and history pages are checked, by kind."""
+    with Session(staff_app.extensions["database"]) as session:
+        return {
+            "service": session.exec(select(Service.id).where(Service.name == ACCESSIBILITY_LISTING)).one(),
+            "organisation": session.exec(select(Organization.id).order_by(Organization.name)).first(),
+            "term": session.exec(select(TaxonomyTerm.id).order_by(TaxonomyTerm.name)).first(),
+            "user": session.exec(select(User.id).where(User.email == EDITOR)).one(),
+        }
+
+
+@pytest.fixture(scope="module")
+def staff_pages(staff_app, records):
+    """Every staff page an admin can open.
+
+    Pages without an id in their address come from the app's URL map, so pages added later (review,
+    reports, import, export…) are checked as soon as they exist; those that answer with a download are not pages.
+    """
+    client = staff_app.test_client()
+    with Session(staff_app.extensions["database"]) as session:
+        sign_in(client, session.exec(select(User).where(User.email == ADMIN)).one())
+    plain = sorted(rule.rule for rule in staff_app.url_map.iter_rules()
+                   if rule.rule.startswith("/staff/") and "GET" in rule.methods and not rule.arguments)
+    service, organisation, term, user = (records[kind] for kind in ("service", "organisation", "term", "user"))
+    return [path for path in plain if client.get(path).mimetype == "text/html"] + [
+        f"/staff/services/{service}", f"/staff/services/{service}/history",
+        f"/staff/organisations/{organisation}", f"/staff/organisations/{organisation}/history",
+        f"/staff/terms/{term}", f"/staff/terms/{term}/history",
+        f"/staff/users/{user}", f"/staff/users/{user}/password",
+    ]
+
+
+def open_listing(page, name: str) -> None:
+    """From anywhere in the staff pages: Listings, then the listing, as a person would."""
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Listings").click()
+    page.get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
+
+def click_and_expect_banner(page, button: str, message: str) -> None:
+    page.get_by_role("button", name=button, exact=True).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(message)
+
+
+def name_change(area):
+    """The before and after cells of the service name's row in a table of differences."""
+    return area.get_by_role("row", name=re.compile("^Service: name ")).get_by_role("cell")
+
+
+def public_heading(page, path: str) -> str:
+    page.goto(path)
+    return page.get_by_role("heading", level=1).inner_text()
+
+
+def test_staff_pages_ask_you_to_sign_in_and_sign_out_ends_the_session(open_browser):
+    page = open_browser()
+    page.goto("/staff/services")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+    fill_in_sign_in(page, EDITOR, "not the password")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter a correct email address and password")
+    expect(summary).to_be_focused()  # GOV.UK Frontend moves focus there, so screen readers hear it first
+
+    fill_in_sign_in(page, EDITOR)
+    expect(page).to_have_url(re.compile(r"/staff/services$"))
+    expect(page.get_by_role("heading", name="Listings")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("You have signed out.")
+    page.goto("/staff/services")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+
+
+def test_a_draft_stays_private_until_published_and_history_can_restore_the_old_version(open_browser):
+    editor, public = open_browser(EDITOR), open_browser()
+    open_listing(editor, JOURNEY_LISTING)
+    public_path = editor.get_by_role("link", name="View the public page").get_attribute("href")
+    # A listing loaded from the sample has no version in its history yet: checking it records one.
+    click_and_expect_banner(editor, "Mark as verified today", "Marked as verified today.")
+
+    editor.get_by_label("Service name").fill("Kestrel victim hub")
+    editor.locator("#phones").get_by_label("Number").first.fill("01632 960999")
+    click_and_expect_banner(editor, "Save as draft", "Draft saved. The public listing has not changed")
+    assert public_heading(public, public_path) == JOURNEY_LISTING
+
+    click_and_expect_banner(editor, "Publish the draft", "Listing published.")
+    assert public_heading(public, public_path) == "Kestrel victim hub"
+    expect(public.get_by_role("link", name="01632 960999")).to_be_visible()
+    public.goto("/search?q=kestrel")
+    expect(public.get_by_role("link", name="Kestrel victim hub")).to_be_visible()
+
+    editor.get_by_role("link", name="History").click()
+    draft = editor.locator(".app-change").filter(has_text="Draft saved")
+    expect(name_change(draft)).to_have_text([JOURNEY_LISTING, "Kestrel victim hub"])
+    expect(draft.get_by_role("button", name=re.compile("^Restore this version"))).to_be_visible()
+    editor.locator(".app-change").filter(has_text="Verified").get_by_role(
+        "button", name=re.compile("^Restore this version")).click()
+    expect(editor.locator(".govuk-notification-banner")).to_contain_text("The earlier version is restored")
+    assert public_heading(public, public_path) == JOURNEY_LISTING
+
+
+def test_a_second_editor_saving_over_a_change_sees_both_versions(open_browser):
+    first, second = open_browser(EDITOR), open_browser(OTHER_EDITOR)
+    for page in (first, second):
+        open_listing(page, CONFLICT_LISTING)
+    first.get_by_label("Service name").fill("Witness Care Unit (Sussex)")
+    click_and_expect_banner(first, "Save as draft", "Draft saved.")
+
+    second.get_by_label("Service name").fill("Sussex Witness Care")
+    second.get_by_role("button", name="Save as draft").click()
+    expect(second.locator("#conflict")).to_contain_text("This listing changed while you were editing it")
+    expect(name_change(second)).to_have_text(["Witness Care Unit (Sussex)", "Sussex Witness Care"])
+
+
+def test_the_listing_editor_works_without_javascript(open_browser):
+    page = open_browser(EDITOR, java_script_enabled=False)
+    open_listing(page, NO_JAVASCRIPT_LISTING)
+    numbers = page.locator("#phones").get_by_label("Number")
+    entries = numbers.count()
+    page.get_by_role("button", name="Add another phone number").click()
+    expect(numbers).to_have_count(entries + 1)
+
+    numbers.last.fill("01632 960888")
+    page.locator("#phones").get_by_label("What it is for").last.fill("Out of hours")
+    click_and_expect_banner(page, "Save as draft", "Draft saved.")
+    expect(page.locator("#phones").get_by_label("Number")).to_have_count(entries + 1)  # saved ones plus a blank
+    assert "01632 960888" in [field.input_value() for field in page.locator("#phones").get_by_label("Number").all()]
+
+
+def make_a_validation_error(page) -> None:
+    page.locator("#phones").get_by_label("Number").first.fill("12345")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a phone number that exists")
+
+
+def test_staff_pages_have_no_accessibility_violations(open_browser, staff_pages, records):
+    # bypass_csp lets the test inject axe-core; the pages themselves are served with their usual policy.
+    options = {"bypass_csp": True, "viewport": {"width": 1280, "height": 800}}
+    failures = {}
+
+    def check(page, label: str) -> None:
+        if violations := accessibility_violations(page):
+            failures[label] = violations
+
+    visitor = open_browser(**options)
+    visitor.goto("/login")
+    check(visitor, "/login")
+    fill_in_sign_in(visitor, EDITOR, "not the password")
+    check(visitor, "/login with an error")
+
+    officer = open_browser(OFFICER, **options)
+    check(officer, "/staff/ as an officer")
+
+    admin = open_browser(ADMIN, **options)
+    # Some history to show: a verified listing with a draft (that brings "Restore this version"), an
+    # organisation and a term each changed once.
+    open_listing(admin, ACCESSIBILITY_LISTING)
+    click_and_expect_banner(admin, "Mark as verified today", "Marked as verified today.")
+    admin.get_by_label("Service name").fill("Victim Support in Sussex")
+    click_and_expect_banner(admin, "Save as draft", "Draft saved.")
+    for kind, message in (("organisation", "Organisation saved."), ("term", "Term saved.")):
+        admin.goto(f"/staff/{kind}s/{records[kind]}")
+        admin.get_by_label("Description").fill("Checked with them this week.")
+        click_and_expect_banner(admin, "Save", message)
+    for path in staff_pages:
+        admin.goto(path)
+        check(admin, path)
+    open_listing(admin, ACCESSIBILITY_LISTING)
+    make_a_validation_error(admin)
+    check(admin, "listing editor with an error")
+    assert failures == {}, json.dumps(failures, indent=1)
+
+
+def test_the_listing_editor_has_no_accessibility_violations_on_a_phone(open_browser):
+    page = open_browser(EDITOR, bypass_csp=True, viewport={"width": 375, "height": 800})
+    open_listing(page, ACCESSIBILITY_LISTING)
+    failures = {"listing editor": accessibility_violations(page)}
+    make_a_validation_error(page)
+    failures["listing editor with an error"] = accessibility_violations(page)
+    assert failures == {"listing editor": [], "listing editor with an error": []}, json.dumps(failures, indent=1)
+
+
+def test_staff_pages_request_nothing_from_other_hosts(open_browser, staff_server, staff_pages, record_hosts):
+    page = open_browser()
+    hosts = record_hosts(page)
+    page.goto("/login")
+    fill_in_sign_in(page, ADMIN)
+    for path in staff_pages:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    assert hosts == {urlparse(staff_server).netloc}
