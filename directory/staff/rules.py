@@ -26,8 +26,11 @@ def _form(row: PathwayRule, formdata=None) -> RuleForm:
                            "steps": row.steps, "service_query": row.service_query})
     form = RuleForm(formdata=formdata, data={**data, "version": str(row.version)})
     db = get_session()
-    form.needs.choices = [(t.code, t.name) for t in terms_in(db, NEEDS_TAXONOMY)]
-    form.audience.choices = [(t.code, t.name) for t in terms_in(db, AUDIENCE_TAXONOMY)]
+    for field, taxonomy in ((form.needs, NEEDS_TAXONOMY), (form.audience, AUDIENCE_TAXONOMY)):
+        known = [(t.code, t.name) for t in terms_in(db, taxonomy)]
+        # A code the rule uses but the directory lacks stays on offer: saving must never drop it unseen.
+        missing = [(code, code) for code in row.service_query.get(field.name, []) if code not in dict(known)]
+        field.choices = known + missing
     return form
 
 
