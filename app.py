@@ -5,6 +5,7 @@ import logging
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from directory import cli, config, web
 from directory.db import make_engine, session_scope, upgrade_database
@@ -59,6 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     engine.dispose()
     indexer.engine.close()
 
+    if app.config["BEHIND_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     web.init_app(app)
     cli.init_app(app)
     logging.getLogger("werkzeug").addFilter(web.RequestLineScrubber())

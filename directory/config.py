@@ -57,6 +57,9 @@ def from_environment(instance_path: str) -> dict:
         # One shared store (e.g. redis://host:6379) when several workers must share the limits.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "THROTTLING": _flag("THROTTLING", True),
+        # Behind one reverse proxy (TLS offload): trust its X-Forwarded-For/-Proto/-Host, so
+        # throttling counts per visitor and the support card's QR link has the public address.
+        "BEHIND_PROXY": _flag("BEHIND_PROXY", False),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         # Listings not verified for this long are due for review; twice as long shows a notice.
         "REVIEW_PERIOD_MONTHS": int(os.environ.get("REVIEW_PERIOD_MONTHS", "6")),

@@ -5,6 +5,7 @@ import time
 import uuid
 
 import pytest
+from flask import url_for
 from sqlmodel import Session
 
 from directory.models import ImmigrationStatus, Role, Service
@@ -136,3 +137,18 @@ def test_a_forged_or_expired_shortlist_link_is_refused(officer_app, officer, mon
     monkeypatch.setattr("itsdangerous.timed.time.time", lambda: thirty_one_days_on)
     expired = client.get(link)
     assert expired.status_code == 410 and "This link has expired" in expired.get_data(as_text=True)
+
+
+def test_behind_a_proxy_links_carry_the_public_address(tmp_path):
+    """The QR link must work from the victim's phone, not point at the proxy's internal address."""
+    app = _app(tmp_path, load_sample=False, BEHIND_PROXY=True)
+    seen = {}
+
+    @app.get("/_where")
+    def where():
+        seen["url"] = url_for("officer.shortlist", token="t", _external=True)
+        return ""
+
+    app.test_client().get("/_where", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "support.example.org",
+                                              "X-Forwarded-For": "203.0.113.9"})
+    assert seen["url"] == "https://support.example.org/s/t"
