@@ -36,7 +36,7 @@ from .models import (
     User,
     utc_now,
 )
-from .services import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY
+from .services import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY, SERVICE_PAGE_LOADS
 
 TERM_TAXONOMIES = {"need": NEEDS_TAXONOMY, "audience": AUDIENCE_TAXONOMY, "delivery": DELIVERY_TAXONOMY}
 # Kept out of snapshots: identity, bookkeeping and the editorial state itself.
@@ -51,20 +51,6 @@ _CHILDREN: dict[str, type[SQLModel]] = {
     "service_areas": ServiceArea,
     "languages": Language,
 }
-
-EDIT_LOADS = (
-    selectinload(Service.organization),
-    selectinload(Service.phones),
-    selectinload(Service.contacts),
-    selectinload(Service.schedules),
-    selectinload(Service.service_areas),
-    selectinload(Service.languages),
-    selectinload(Service.attributes).selectinload(Attribute.taxonomy_term),
-    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location)
-    .selectinload(Location.addresses),
-    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location)
-    .selectinload(Location.accessibility),
-)
 
 
 class EditConflict(Exception):
@@ -271,7 +257,7 @@ def queue_reindex(session: Session, service_id: uuid.UUID) -> None:
 
 def load_service(session: Session, service_id: uuid.UUID) -> Service | None:
     """Any service, public or not, with everything the editor shows."""
-    return session.exec(select(Service).where(Service.id == service_id).options(*EDIT_LOADS)).first()
+    return session.exec(select(Service).where(Service.id == service_id).options(*SERVICE_PAGE_LOADS)).first()
 
 
 def _record(session: Session, service: Service, action: str, edit: Edit, before: dict | None,

@@ -27,7 +27,8 @@ NEEDS_TAXONOMY = "Safe Space Sussex needs"
 AUDIENCE_TAXONOMY = "Safe Space Sussex audience"
 DELIVERY_TAXONOMY = "Safe Space Sussex delivery"
 
-_SERVICE_PAGE_LOADS = (
+# Everything a service page or the listing editor shows, loaded in a few queries.
+SERVICE_PAGE_LOADS = (
     selectinload(Service.organization),
     selectinload(Service.phones),
     selectinload(Service.contacts),
@@ -55,7 +56,7 @@ def parse_id(text: str) -> uuid.UUID | None:
 def public_service(session: Session, service_id: uuid.UUID) -> Service | None:
     """An active service with everything its page shows, or None (unknown or not public)."""
     service = session.exec(
-        select(Service).where(Service.id == service_id).options(*_SERVICE_PAGE_LOADS)
+        select(Service).where(Service.id == service_id).options(*SERVICE_PAGE_LOADS)
     ).first()
     return service if service is not None and service.is_public else None
 
@@ -69,7 +70,7 @@ def public_services_in_order(session: Session, service_ids: list[str], nested: b
     found = session.exec(
         select(Service)
         .where(Service.id.in_(ids), Service.listed())
-        .options(*(_SERVICE_PAGE_LOADS if nested else (selectinload(Service.organization),)))
+        .options(*(SERVICE_PAGE_LOADS if nested else (selectinload(Service.organization),)))
     ).all()
     by_id = {service.id: service for service in found}
     return [by_id[i] for i in ids if i in by_id]

@@ -23,6 +23,7 @@ from . import history, hsds, listings
 from .indexing import Indexer
 from .models import Attribute, Location, Organization, Service, ServiceAtLocation, User
 from .openreferral import ACCESS_TERMS
+from .services import SERVICE_PAGE_LOADS
 
 IMPORT_ACTION = "imported"
 # Uploads wait here between their dry run and being applied; one never applied is removed after a day.
@@ -72,7 +73,7 @@ def _listings_shown_with(session: Session, package: hsds.Package) -> set[uuid.UU
 def _load_listings(session: Session, service_ids: set[uuid.UUID]) -> list[Service]:
     if not service_ids:
         return []
-    return list(session.exec(select(Service).where(Service.id.in_(service_ids)).options(*listings.EDIT_LOADS)))
+    return list(session.exec(select(Service).where(Service.id.in_(service_ids)).options(*SERVICE_PAGE_LOADS)))
 
 
 def preview_import(session: Session, source, name: str | None = None) -> hsds.ImportReport:

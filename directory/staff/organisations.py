@@ -69,13 +69,18 @@ def edit_organisation(organisation_id: uuid.UUID | None = None):
                            else None, services=services, conflict=conflict), 409 if conflict else 200
 
 
+def history_page(record, entity_type: str, back: str):
+    """The history of an organisation, term or rule: every change, field by field."""
+    return render_template("staff/simple_history.html", title=getattr(record, "title", None) or record.name,
+                           back=back, changes=history_of(get_session(), entity_type, record.id))
+
+
 @staff.route("/staff/organisations/<uuid:organisation_id>/history")
 @requires(Role.EDITOR)
 def organisation_history(organisation_id: uuid.UUID):
     organisation = get_session().get(Organization, organisation_id) or abort(404)
-    return render_template("staff/simple_history.html", title=organisation.name,
-                           back=url_for("staff.edit_organisation", organisation_id=organisation.id),
-                           changes=history_of(get_session(), "organization", organisation.id))
+    back = url_for("staff.edit_organisation", organisation_id=organisation.id)
+    return history_page(organisation, "organization", back)
 
 
 def _taxonomies() -> list[Taxonomy]:
@@ -127,6 +132,4 @@ def edit_term(term_id: uuid.UUID | None = None):
 @requires(Role.EDITOR)
 def term_history(term_id: uuid.UUID):
     term = get_session().get(TaxonomyTerm, term_id) or abort(404)
-    return render_template("staff/simple_history.html", title=term.name,
-                           back=url_for("staff.edit_term", term_id=term.id),
-                           changes=history_of(get_session(), "taxonomy_term", term.id))
+    return history_page(term, "taxonomy_term", url_for("staff.edit_term", term_id=term.id))

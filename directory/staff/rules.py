@@ -6,12 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from .. import listings, rulebook
 from ..context import get_session
-from ..history import history_of
 from ..models import PathwayRule, Role
 from ..pathways import RuleError
 from ..services import AUDIENCE_TAXONOMY, NEEDS_TAXONOMY, terms_in
 from . import staff
 from .access import acting_user, requires
+from .organisations import history_page
 from .rule_forms import RuleForm, rule_form_data, rule_from_form
 
 
@@ -66,6 +66,4 @@ def edit_pathway_rule(rule_id: uuid.UUID):
 @requires(Role.EDITOR)
 def pathway_rule_history(rule_id: uuid.UUID):
     row = get_session().get(PathwayRule, rule_id) or abort(404)
-    return render_template("staff/simple_history.html", title=row.title,
-                           back=url_for("staff.edit_pathway_rule", rule_id=row.id),
-                           changes=history_of(get_session(), "pathway_rule", row.id))
+    return history_page(row, "pathway_rule", url_for("staff.edit_pathway_rule", rule_id=row.id))

@@ -23,6 +23,7 @@ from directory.models import (
     Service,
     ServiceStatus,
 )
+from directory.services import SERVICE_PAGE_LOADS
 from search import SearchRequest
 from tests.conftest import SAMPLE_DATA, _app
 from tests.factories import csrf_token, make_organization, make_service, make_user, page_form, sign_in
@@ -114,7 +115,7 @@ def table_rows(app_) -> dict[str, list[dict]]:
 def snapshots(app_) -> dict[str, dict]:
     with Session(app_.extensions["database"]) as session:
         return {str(service.id): listings.service_snapshot(service)
-                for service in session.exec(select(Service).options(*listings.EDIT_LOADS))}
+                for service in session.exec(select(Service).options(*SERVICE_PAGE_LOADS))}
 
 
 def search_ids(app_, text: str) -> list[str]:
