@@ -69,6 +69,11 @@ def click_and_expect_banner(page, button: str, message: str) -> None:
     expect(page.locator(".govuk-notification-banner")).to_contain_text(message)
 
 
+def change_headed(page, action: str):
+    """One entry of a history page, found by its heading ("Verified (version 2)")."""
+    return page.locator(".app-change").filter(has=page.get_by_role("heading", name=re.compile(f"^{action}")))
+
+
 def name_change(area):
     """The before and after cells of the service name's row in a table of differences."""
     return area.get_by_role("row", name=re.compile("^Service: name ")).get_by_role("cell")
@@ -119,11 +124,10 @@ def test_a_draft_stays_private_until_published_and_history_can_restore_the_old_v
     expect(public.get_by_role("link", name="Kestrel victim hub")).to_be_visible()
 
     editor.get_by_role("link", name="History").click()
-    draft = editor.locator(".app-change").filter(has_text="Draft saved")
+    draft = change_headed(editor, "Draft saved")
     expect(name_change(draft)).to_have_text([JOURNEY_LISTING, "Kestrel victim hub"])
     expect(draft.get_by_role("button", name=re.compile("^Restore this version"))).to_be_visible()
-    editor.locator(".app-change").filter(has_text="Verified").get_by_role(
-        "button", name=re.compile("^Restore this version")).click()
+    change_headed(editor, "Verified").get_by_role("button", name=re.compile("^Restore this version")).click()
     expect(editor.locator(".govuk-notification-banner")).to_contain_text("The earlier version is restored")
     assert public_heading(public, public_path) == JOURNEY_LISTING
 
