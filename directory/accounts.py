@@ -120,6 +120,11 @@ def set_password(session: Session, user: User, password: str, by: User | None) -
     _change(session, user, by, "password reset", apply)
 
 
+def end_sessions(user: User) -> None:
+    """Sign the account out of every browser (on sign-out: a copied cookie must not outlive it)."""
+    user.session_token = secrets.token_hex(16)
+
+
 def _active_admins(session: Session) -> int:
     return session.exec(
         select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))

@@ -5,15 +5,13 @@ carries the date it was last checked.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import Flask, request, url_for
 
+from .clock import in_words
 from .history import field_changes
 from .models import Answer, ImmigrationStatus, Service
-
-UK_TIME = ZoneInfo("Europe/London")
 
 ANSWER_WORDS = {Answer.YES: "Yes", Answer.NO: "No", Answer.UNKNOWN: "Not known: ask the service"}
 
@@ -159,13 +157,7 @@ def long_date(value: date | None) -> str:
 
 
 def date_time(value: datetime | None) -> str:
-    """A moment as people in Sussex read it: "25 November 2026, 14:05" in UK time."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    local = value.astimezone(UK_TIME)
-    return f"{local.day} {local:%B %Y, %H:%M}"
+    return in_words(value) if value else ""
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -10,8 +10,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import Session, selectinload
-from sqlmodel import delete, func, select
+from sqlmodel import delete, func, select, update
 
 from search import Fingerprint, IndexMissing, SearchEngine, SearchRequest, SearchResults
 from search.distance import Point
@@ -30,6 +31,8 @@ from .models import (
 
 log = logging.getLogger(__name__)
 _INDEX_ATTEMPTS = 3
+# A search refreshes at most this many waiting entries first, so no visitor waits on a big import.
+SEARCH_DRAIN_LIMIT = 50
 
 
 def _milliseconds(moment: datetime) -> int:
@@ -178,36 +181,40 @@ class Indexer:
         else:
             self.engine.delete(str(service.id))
 
-    def _refresh(self, session: Session, service_id) -> None:
-        service = session.exec(select(Service).where(Service.id == service_id).options(*_INDEX_LOADS)).first()
-        if service is None:
-            self.engine.delete(str(service_id))
-        else:
-            self.reindex(service)
+    def drain(self, session: Session, limit: int = 20_000) -> int:
+        """Refresh the entries committed changes queued, in one index write; returns how many still wait.
 
-    def drain(self, session: Session) -> int:
-        """Refresh the entries that committed changes queued; returns how many are still waiting.
-
-        Each is tried a few times (another worker may hold the index's write lock); one that
-        still fails stays queued, and the next drain (after the next edit or search) retries it.
+        The write is tried a few times (another worker may hold the index's lock); if it still
+        fails the entries stay queued, and the next drain (after the next edit or search) retries.
         """
-        waiting = 0
-        for item in session.exec(select(IndexOutbox).order_by(IndexOutbox.queued_at).limit(500)).all():
-            for attempt in range(_INDEX_ATTEMPTS):
-                try:
-                    self._refresh(session, item.service_id)
-                except Exception:  # the database change is safe; the entry waits for the next try
-                    log.warning("Search index update for %s failed (attempt %d)", item.service_id,
-                                attempt + 1, exc_info=True)
-                    time.sleep(0.05 * 2**attempt)
-                else:
-                    session.delete(item)
-                    break
+        queued = session.exec(select(IndexOutbox.service_id, IndexOutbox.queued_at)
+                              .order_by(IndexOutbox.queued_at).limit(limit)).all()
+        session.commit()  # read, then index from what is committed now
+        if not queued:
+            return 0
+        ids = [service_id for service_id, _ in queued]
+        listed = {service.id: service for service in session.exec(
+            select(Service).where(Service.id.in_(ids), Service.listed()).options(*_INDEX_LOADS)
+            .execution_options(populate_existing=True))}
+        documents = [service_document(service, self.gazetteer) for service in listed.values()]
+        gone = [str(service_id) for service_id in ids if service_id not in listed]
+        # Only the entries that were read: a change queued meanwhile keeps its row for the next drain.
+        this_entry = (IndexOutbox.service_id == bindparam("read_id")) & (IndexOutbox.queued_at == bindparam("read_at"))
+        entries = [{"read_id": service_id, "read_at": queued_at} for service_id, queued_at in queued]
+        for attempt in range(_INDEX_ATTEMPTS):
+            try:
+                self.engine.apply(documents, gone)
+            except Exception:  # the database changes are safe; the entries wait for the next try
+                log.warning("Search index update failed (attempt %d)", attempt + 1, exc_info=True)
+                time.sleep(0.05 * 2**attempt)
             else:
-                item.attempts += 1
-                waiting += 1
+                session.connection().execute(delete(IndexOutbox).where(this_entry), entries)
+                session.commit()
+                return 0
+        session.connection().execute(
+            update(IndexOutbox).where(this_entry).values(attempts=IndexOutbox.attempts + 1), entries)
         session.commit()
-        return waiting
+        return len(queued)
 
     def has_pending(self, session: Session) -> bool:
         return session.exec(select(IndexOutbox.service_id).limit(1)).first() is not None
@@ -215,7 +222,7 @@ class Indexer:
     def search(self, session: Session, request: SearchRequest) -> SearchResults:
         """Search, rebuilding the index first if it has gone missing: the database can always answer."""
         if self.has_pending(session):
-            self.drain(session)
+            self.drain(session, limit=SEARCH_DRAIN_LIMIT)
         try:
             return self.engine.search(request)
         except IndexMissing:

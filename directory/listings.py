@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlmodel import SQLModel, select
 
 from . import history
+from .clock import in_words
 from .models import (
     Accessibility,
     Address,
@@ -250,9 +251,15 @@ def claim_version(session: Session, record: SQLModel, expected: int, entity_type
 
 
 def queue_reindex(session: Session, service_id: uuid.UUID) -> None:
-    """Ask for the service's search entry to be refreshed once this transaction commits."""
-    if session.get(IndexOutbox, service_id) is None:
+    """Ask for the service's search entry to be refreshed once this transaction commits.
+
+    A fresh queued_at on every change: a drain that read the older one leaves the row for the next.
+    """
+    queued = session.get(IndexOutbox, service_id)
+    if queued is None:
         session.add(IndexOutbox(service_id=service_id))
+    else:
+        queued.queued_at = utc_now()
 
 
 def load_service(session: Session, service_id: uuid.UUID) -> Service | None:
@@ -357,7 +364,7 @@ def restore_service(session: Session, service: Service, change: ChangeRecord, ed
     service.draft = None
     service = load_service(session, service.id)
     _record(session, service, "restored", edit, before, service_snapshot(service),
-            note=f"Restored the version saved by {change.user_name} on {change.at:%d %B %Y at %H:%M}")
+            note=f"Restored the version saved by {change.user_name} on {in_words(change.at)}")
     queue_reindex(session, service.id)
 
 
@@ -383,9 +390,14 @@ def save_simple(session: Session, record: SQLModel, values: dict, edit: Edit | N
     history.record(session, entity_type=entity_type, entity_id=record.id, entity_name=record.name,
                    action="updated" if edit else "created", user=user, before=before,
                    after=simple_snapshot(record), version=record.version)
+    # Organisation names and term names are in the services' search entries.
     if isinstance(record, Organization):
-        for service_id in session.exec(select(Service.id).where(Service.organization_id == record.id)):
-            queue_reindex(session, service_id)
+        affected = select(Service.id).where(Service.organization_id == record.id)
+    else:
+        affected = select(Attribute.link_id).where(Attribute.taxonomy_term_id == record.id,
+                                                   Attribute.link_entity == "service")
+    for service_id in session.exec(affected).all():
+        queue_reindex(session, service_id)
     return record
 
 

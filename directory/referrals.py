@@ -45,18 +45,19 @@ def purge_expired(session: Session, today: date, retention_months: int) -> int:
 
 
 def suppress(counts: Counter) -> list[Count]:
-    """Counts, largest first, with those under five withheld.
-
-    When only one count in a table is withheld, the next smallest is withheld too: otherwise
-    the hidden one could be worked out from the total.
-    """
+    """Counts, largest first, with those under five withheld, and as many of the next smallest
+    as it takes for the hidden ones not to be worked out from the total."""
     ordered = counts.most_common()
     small = {label for label, n in ordered if n < SMALLEST_SHOWN}
-    withheld = set()
-    if len(small) == 1:
-        others = [(label, n) for label, n in ordered if label not in small]
-        if others:
-            withheld.add(min(others, key=lambda item: item[1])[0])
+    withheld: set = set()
+    # Every table covers the same referrals, so any whole table gives the total: what is hidden
+    # must be at least two counts adding up to five or more, or the small ones could be worked out.
+    hidden_total = sum(counts[label] for label in small)
+    others = sorted((n, label) for label, n in ordered if label not in small)
+    while small and others and (len(small) + len(withheld) < 2 or hidden_total < SMALLEST_SHOWN):
+        n, label = others.pop(0)
+        withheld.add(label)
+        hidden_total += n
 
     def count(label, n) -> Count:
         if label in small:

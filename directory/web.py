@@ -4,7 +4,7 @@ import logging
 import re
 import secrets
 
-from flask import Flask, g, render_template, request
+from flask import Flask, abort, g, render_template, request
 from flask_wtf.csrf import CSRFProtect
 
 from .api import api
@@ -53,6 +53,14 @@ def _safety_headers(response):
 
 def _make_nonce() -> None:
     g.csp_nonce = secrets.token_urlsafe(16)
+
+
+def _refuse_nul_characters():
+    """No person types a NUL; PostgreSQL refuses to store one. A clear 400, never a 500."""
+    if any("\x00" in value for value in request.values.values()):
+        if _wants_json():
+            return error_response(400, "Parameters must not contain NUL characters")
+        abort(400)
 
 
 def _wants_json() -> bool:
@@ -106,6 +114,7 @@ class RequestLineScrubber(logging.Filter):
 
 def init_app(app: Flask) -> None:
     app.before_request(_make_nonce)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_safety_headers)
     app.teardown_appcontext(close_session)
     CSRFProtect(app)

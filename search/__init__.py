@@ -35,6 +35,10 @@ class SearchEngine:
     def delete(self, service_id: str) -> None:
         self.index.delete(service_id)
 
+    def apply(self, documents: list[dict], deleted_ids: list[str]) -> None:
+        """Upsert `documents` and remove `deleted_ids` together."""
+        self.index.apply(documents, deleted_ids)
+
     def fingerprint(self) -> Fingerprint:
         return self.index.fingerprint()
 

@@ -183,6 +183,15 @@ class SearchIndex:
         with ix.writer(timeout=WRITER_TIMEOUT_SECONDS) as writer:
             writer.delete_by_term("id", service_id)
 
+    def apply(self, documents: list[dict], deleted_ids: list[str]) -> None:
+        """Many changes in one writer and one commit: a segment per change would make big imports crawl."""
+        _, ix = self._open()
+        with ix.writer(timeout=WRITER_TIMEOUT_SECONDS, limitmb=128) as writer:
+            for service_id in deleted_ids:
+                writer.delete_by_term("id", service_id)
+            for document in documents:
+                writer.update_document(**to_stored(document, self.synonyms))
+
     # -- reading -----------------------------------------------------------------------------
 
     def searcher(self):

@@ -1,6 +1,5 @@
 """The pathway questions, the support card choices and the referral record (Flask-WTF, CSRF on each)."""
 
-from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -16,6 +15,7 @@ from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
+from ..clock import uk_today
 from ..fields import DayMonthYearField
 from ..pathways import AGE_GROUPS, CRIME_TYPES, GENDERS, RISKS, Answers
 
@@ -91,5 +91,5 @@ class ReferralForm(FlaskForm):
     submit = SubmitField("Record the referral", widget=GovSubmitInput())
 
     def validate_referred_on(self, field) -> None:
-        if field.data and field.data > date.today():
+        if field.data and field.data > uk_today():
             raise ValidationError("The date of the referral must be today or in the past")

@@ -1,7 +1,7 @@
 """Thin officer views: the pathway finder, the support card, the public shortlist, referral records."""
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import click
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from .. import referrals
 from ..cards import days_in_words, qr_svg, read_phrases, wording_for
+from ..clock import uk_today
 from ..context import get_geocoder, get_indexer, get_session
 from ..db import session_scope
 from ..models import Role, Service
@@ -104,7 +105,7 @@ def _district_choices() -> list[tuple[str, str]]:
 def new_referral():
     db = get_session()
     prefill = {key: request.args.get(key) for key in ("service_id", "crime_type", "risk", "district_code")}
-    form = ReferralForm(data={**prefill, "referred_on": date.today()})
+    form = ReferralForm(data={**prefill, "referred_on": uk_today()})
     form.service_id.choices = [("", "Choose a service")] + [
         (str(s.id), s.name) for s in db.exec(select(Service).where(Service.listed()).order_by(Service.name))]
     form.district_code.choices = _district_choices()
@@ -134,5 +135,5 @@ def purge_command() -> None:
     """Delete referral records older than REFERRAL_RETENTION_MONTHS (safe to run daily)."""
     months = current_app.config["REFERRAL_RETENTION_MONTHS"]
     with session_scope(current_app.extensions["database"]) as session:
-        deleted = referrals.purge_expired(session, date.today(), months)
+        deleted = referrals.purge_expired(session, uk_today(), months)
     click.echo(f"Deleted {deleted} referral records older than {months} months.")

@@ -1,10 +1,10 @@
 """Thin public views: read the request, ask the domain or the search, render."""
 
-from datetime import date
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from ..clock import uk_today
 from ..context import get_geocoder, get_indexer, get_session
 from ..limits import PUBLIC_FORM_LIMIT, throttle
 from ..models import Service
@@ -67,7 +67,7 @@ def _public_service_or_404(service_id: str) -> Service:
 @public.get("/services/<service_id>")
 def service(service_id: str):
     found = _public_service_or_404(service_id)
-    out_of_date = looks_out_of_date(found, date.today(), current_app.config["REVIEW_PERIOD_MONTHS"])
+    out_of_date = looks_out_of_date(found, uk_today(), current_app.config["REVIEW_PERIOD_MONTHS"])
     return render_template("public/service.html", service=found, out_of_date=out_of_date,
                            show_professional_details=can_see_professional_details())
 

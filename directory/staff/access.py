@@ -1,20 +1,35 @@
 """Who is signed in, and what they may do: checked on the server for every staff route."""
 
+import time
 from functools import wraps
 
-from flask import abort
-from flask_login import LoginManager, UserMixin, current_user
+from flask import abort, current_app, session
+from flask_login import LoginManager, UserMixin, current_user, login_user
 
 from .. import accounts
 from ..context import get_session
 from ..models import Role, User
 
-login_manager = LoginManager()
+
+class StaffLoginManager(LoginManager):
+    """Flask-Login, with its session check kept to signed-in sessions.
+
+    A visitor's form session (the report form's CSRF token) is not a sign-in: checking it
+    would rewrite it, and so send a cookie, on every public page they open afterwards.
+    """
+
+    def _session_protection_failed(self):
+        return "_user_id" in session and super()._session_protection_failed()
+
+
+login_manager = StaffLoginManager()
 login_manager.login_view = "staff.sign_in"
 login_manager.login_message = "Sign in to continue."
 login_manager.login_message_category = "info"
-# A stolen session cookie used from another browser is dropped, not honoured.
+# A session cookie replayed from another address or browser is dropped, not honoured. (Staff
+# sessions are browser sessions, so "strong" applies; their lifetime is checked below.)
 login_manager.session_protection = "strong"
+SIGNED_IN_AT = "signed_in_at"
 
 
 class Account(UserMixin):
@@ -30,8 +45,18 @@ class Account(UserMixin):
         return accounts.can(self.role, role)
 
 
+def start_signed_in_session(user: User) -> None:
+    """A fresh session on sign-in: nothing set before it (by anyone) carries over."""
+    session.clear()
+    login_user(Account(user))
+    session[SIGNED_IN_AT] = time.time()
+
+
 @login_manager.user_loader
 def _load_account(identity: str) -> Account | None:
+    lifetime = current_app.config["STAFF_SESSION_LIFETIME"].total_seconds()
+    if time.time() - session.get(SIGNED_IN_AT, 0) > lifetime:
+        return None  # a shift is over: sign in again
     user = accounts.signed_in_user(get_session(), identity)
     return Account(user) if user else None
 

@@ -3,14 +3,14 @@
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from .. import accounts
 from ..context import get_session
 from ..limits import SIGN_IN_LIMIT, throttle
 from ..models import Role
 from . import staff
-from .access import Account, requires
+from .access import acting_user, requires, start_signed_in_session
 from .forms import ConfirmForm, SignInForm
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
@@ -37,10 +37,7 @@ def sign_in():
         if user is not None:
             db.commit()
             next_page = _safe_next(request.args.get("next"))
-            # A fresh session on sign-in: nothing set before it (by anyone) carries over.
-            session.clear()
-            session.permanent = True
-            login_user(Account(user))
+            start_signed_in_session(user)
             return redirect(next_page)
         form.email.errors.append(SIGN_IN_FAILED)
     return render_template("staff/sign_in.html", form=form)
@@ -50,6 +47,9 @@ def sign_in():
 @login_required
 def sign_out():
     if ConfirmForm().validate_on_submit():
+        db = get_session()
+        accounts.end_sessions(acting_user())  # a copy of the cookie is worthless from now on
+        db.commit()
         logout_user()
         session.clear()
         flash("You have signed out.", "success")

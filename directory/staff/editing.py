@@ -1,12 +1,12 @@
 """Editing services: the list, the editor, drafts and publishing, verification, history and restore."""
 
 import uuid
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from .. import listings
+from ..clock import uk_today
 from ..context import get_indexer, get_session
 from ..history import history_of
 from ..models import ChangeRecord, Organization, Role, Service
@@ -73,7 +73,7 @@ def new_service():
     if part:
         add_entry(form, part)
     elif form.validate_on_submit():
-        snapshot = listings.place_locations(snapshot_from_form(form, _empty_snapshot(), date.today()), _locate)
+        snapshot = listings.place_locations(snapshot_from_form(form, _empty_snapshot(), uk_today()), _locate)
         service = listings.create_service(get_session(), snapshot, acting_user(), publish=form.publish.data)
         _commit_and_reindex()
         flash("Listing published." if form.publish.data else "Listing saved as a draft: it is not public yet.",
@@ -97,7 +97,7 @@ def edit_service(service_id: uuid.UUID):
     if part:
         add_entry(form, part)
     elif form.validate_on_submit():
-        snapshot = listings.place_locations(snapshot_from_form(form, previous, date.today()), _locate)
+        snapshot = listings.place_locations(snapshot_from_form(form, previous, uk_today()), _locate)
         try:
             listings.save_service(get_session(), service, snapshot,
                                   listings.Edit(acting_user(), int(form.version.data)), publish=form.publish.data)
@@ -119,7 +119,7 @@ _ACTIONS = {
     "publish": (listings.publish_service, "Listing published."),
     "unpublish": (listings.unpublish_service, "Listing unpublished: the public can no longer see it."),
     "discard": (listings.discard_draft, "Draft discarded."),
-    "verify": (lambda db, service, edit: listings.verify_service(db, service, edit, date.today()),
+    "verify": (lambda db, service, edit: listings.verify_service(db, service, edit, uk_today()),
                "Marked as verified today."),
 }
 

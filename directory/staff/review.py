@@ -1,9 +1,9 @@
 """The review dashboard (editors): listings nobody has checked with the service for too long."""
 
-from datetime import date
 
 from flask import current_app, render_template
 
+from ..clock import uk_today
 from ..context import get_session
 from ..models import Role
 from ..review import due_counts_by_organisation, months_before, review_due
@@ -14,7 +14,7 @@ from .access import requires
 @staff.get("/staff/review")
 @requires(Role.EDITOR)
 def review():
-    db, today, months = get_session(), date.today(), current_app.config["REVIEW_PERIOD_MONTHS"]
+    db, today, months = get_session(), uk_today(), current_app.config["REVIEW_PERIOD_MONTHS"]
     return render_template("staff/review.html", services=review_due(db, today, months),
                            counts=due_counts_by_organisation(db, today, months), months=months,
                            checked_since=months_before(today, months))

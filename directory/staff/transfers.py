@@ -1,6 +1,5 @@
 """Importing and exporting the directory: editors import and export public data; only admins export everything."""
 
-from datetime import datetime
 from pathlib import Path
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
@@ -8,8 +7,8 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
+from ..clock import uk_today
 from ..context import get_indexer, get_session
-from ..display import UK_TIME
 from ..hsds import PackageError, package_zip
 from ..models import Role
 from ..transfers import (
@@ -110,7 +109,7 @@ def _upload_too_large(error):
 
 def _download(data: bytes, name: str, extension: str, mimetype: str) -> Response:
     """An attachment named with today's date; web.py keeps it out of every cache (no-store)."""
-    today = datetime.now(UK_TIME).date().isoformat()
+    today = uk_today().isoformat()
     response = Response(data, mimetype=mimetype)
     filename = f"safe-space-directory-{name}-{today}.{extension}"
     response.headers.set("Content-Disposition", "attachment", filename=filename)

@@ -1,5 +1,7 @@
 """Accounts: the CLI, signing in and out, throttling, session safety and account management."""
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
@@ -129,4 +131,29 @@ def test_new_account_errors_are_shown_field_by_field(client, session):
 def test_signing_out_ends_the_session(client, session):
     sign_in(client, make_user(session, Role.OFFICER))
     client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/")})
+    assert client.get("/staff/").status_code == 302
+
+
+def test_a_copied_session_cookie_is_worthless_after_signing_out(app, session):
+    client = app.test_client()
+    sign_in(client, make_user(session, Role.ADMIN))
+    cookie = client.get_cookie("ssd_session").value
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/")})
+    thief = app.test_client()
+    thief.set_cookie("ssd_session", cookie)
+    assert thief.get("/staff/users").status_code == 302
+
+
+def test_a_session_cookie_replayed_from_another_browser_is_dropped(app, session):
+    client = app.test_client()
+    sign_in(client, make_user(session, Role.EDITOR))
+    assert client.get("/staff/", headers={"User-Agent": "Firefox/1"}).status_code == 302
+
+
+def test_a_sign_in_lasts_a_shift_and_ends_with_the_browser(app, session):
+    client = app.test_client()
+    response = sign_in(client, make_user(session, Role.EDITOR))
+    assert "Expires" not in response.headers["Set-Cookie"]  # a browser session: gone when the browser closes
+    assert client.get("/staff/").status_code == 200
+    app.config["STAFF_SESSION_LIFETIME"] = timedelta(seconds=0)
     assert client.get("/staff/").status_code == 302

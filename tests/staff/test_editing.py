@@ -257,18 +257,18 @@ def test_history_shows_each_change_field_by_field_and_restores_an_earlier_versio
 
 def test_a_failed_index_update_keeps_the_change_and_is_retried(app, editor_client, session, listing, monkeypatch):
     engine = app.extensions["indexer"].engine
-    working_upsert = engine.upsert
+    working_apply = engine.apply
 
-    def locked(_document):
+    def locked(_documents, _deleted):
         raise OSError("index is locked")
 
-    monkeypatch.setattr(engine, "upsert", locked)
+    monkeypatch.setattr(engine, "apply", locked)
     response = save(editor_client, listing.id, edit_form(editor_client, listing.id), name="Harbour helpline")
     assert response.status_code == 302
     assert reloaded(session, listing.id).name == "Harbour helpline"
     assert session.exec(select(IndexOutbox)).one().attempts == 1
 
-    monkeypatch.setattr(engine, "upsert", working_upsert)
+    monkeypatch.setattr(engine, "apply", working_apply)
     assert "Harbour helpline" in app.test_client().get("/search?q=helpline").get_data(as_text=True)
     assert session.exec(select(IndexOutbox)).all() == []
 

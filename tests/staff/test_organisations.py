@@ -83,3 +83,17 @@ def test_a_need_is_added_renamed_and_its_code_kept(app, session, reindex):
     assert (created.code, created.name) == ("forced-marriage", "Forced marriage and honour-based abuse")
     assert [c.action for c in session.exec(select(ChangeRecord).where(ChangeRecord.entity_id == created.id))] == [
         "created", "updated"]
+
+
+def test_renaming_a_need_updates_the_search_at_once(app, session, reindex):
+    service = make_service(session, "Night line", needs={"fraud": "Fraud"})
+    reindex()
+    client = signed_in(app, session)
+    need = session.exec(select(TaxonomyTerm).where(TaxonomyTerm.code == "fraud")).one()
+    path = f"/staff/terms/{need.id}"
+    form = page_form(client.get(path).get_data(as_text=True))
+    form["name"] = "Zorbling scams"
+    assert client.post(path, data=form).status_code == 302
+    hits = app.extensions["indexer"].search(session, SearchRequest(text="zorbling")).hits
+    assert [hit.service_id for hit in hits] == [str(service.id)]
+    assert app.extensions["indexer"].is_current(session)

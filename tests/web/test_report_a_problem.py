@@ -33,6 +33,12 @@ def test_every_service_page_links_to_its_report_form_and_sets_no_cookie(client, 
     assert f'href="/services/{refuge.id}/report">Report a problem with this page</a>' in response.get_data(as_text=True)
 
 
+def test_after_opening_the_form_other_public_pages_still_set_no_cookie(client, refuge):
+    client.get(f"/services/{refuge.id}/report")
+    for path in ("/", f"/services/{refuge.id}", "/search?q=refuge", "/safety"):
+        assert "Set-Cookie" not in client.get(path).headers, path
+
+
 def test_the_report_form_asks_what_is_wrong_and_nothing_about_the_visitor(client, refuge):
     response = client.get(f"/services/{refuge.id}/report")
     html = response.get_data(as_text=True)
@@ -131,3 +137,8 @@ def test_sending_reports_is_throttled(client, session, refuge):
     assert codes == [302] * 5 + [429, 429]
     assert len(session.exec(select(ProblemReport)).all()) == 5
     assert client.get(f"/services/{refuge.id}/report").status_code == 200  # reading the form is not limited
+
+
+def test_a_nul_character_gets_a_clear_refusal_not_an_error(client, refuge):
+    assert send_report(client, refuge, kind="other", details="bad\x00byte").status_code == 400
+    assert client.post("/login", data={"email": "a\x00@example.org", "password": "x"}).status_code == 400
