@@ -70,7 +70,7 @@ EDITORIAL_COLUMNS: dict[type[SQLModel], frozenset[str]] = {
     TaxonomyTerm: frozenset({"version"}),
 }
 # Only an export of everything carries these: a public package has only published listings.
-STAFF_ONLY_COLUMNS = (*PROFESSIONAL_FIELDS, "published")
+STAFF_ONLY_COLUMNS = (*PROFESSIONAL_FIELDS, "published", "last_verified_by")  # the last: a staff name
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 # A small zip can unpack to gigabytes; no directory's CSV files come near this.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
@@ -219,13 +219,27 @@ def _validated(model: type[SQLModel], values: dict, file: str, row: int, where: 
         raise PackageError(f"{where}{_describe(error)}", file=file, row=row) from error
 
 
+def _csv_rows(path: str, reader: csv.DictReader):
+    """The rows with their line numbers; a file the csv module cannot read is a PackageError too."""
+    row_number = 1
+    try:
+        for row_number, row in enumerate(reader, start=2):
+            yield row_number, row
+    except csv.Error as error:
+        raise PackageError(f"is not readable CSV ({error})", file=path, row=row_number + 1) from error
+
+
 def _parse_rows(path: str, text: str, model: type[SQLModel]) -> Table:
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or "id" not in reader.fieldnames:
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as error:
+        raise PackageError(f"is not readable CSV ({error})", file=path) from error
+    if not fieldnames or "id" not in fieldnames:
         raise PackageError("has no header row with an id column", file=path)
-    columns = _importable_columns(model) & set(reader.fieldnames)
+    columns = _importable_columns(model) & set(fieldnames)
     rows, seen = [], set()
-    for row_number, row in enumerate(reader, start=2):
+    for row_number, row in _csv_rows(path, reader):
         if None in row:
             raise PackageError("has more cells than the header has columns", file=path, row=row_number)
         values = {key: _unquoted(value) for key, value in row.items() if key in columns and value}

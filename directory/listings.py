@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session, selectinload
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, func, select
 
 from . import history
 from .clock import in_words
@@ -129,12 +129,18 @@ def _validated(model: type[SQLModel], values: dict) -> SQLModel:
 
 
 def _sync_rows(session: Session, model: type[SQLModel], current: list, entries: list[dict], **parent) -> None:
-    """Make the rows of one kind match `entries`: update by id, add new ones, delete the rest."""
+    """Make the rows of one kind match `entries`: update by id, add new ones, delete the rest.
+
+    Only this record's own rows are updated: an entry naming any other id becomes a new row.
+    """
     by_id = {str(row.id): row for row in current}
     kept = set()
     for entry in entries:
-        record = _validated(model, {**entry, **{k: _plain(v) for k, v in parent.items()}})
-        existing = by_id.get(str(record.id)) if entry.get("id") else None
+        existing = by_id.get(str(entry.get("id") or ""))
+        values = {**entry, **{k: _plain(v) for k, v in parent.items()}}
+        if existing is None:
+            values.pop("id", None)
+        record = _validated(model, values)
         if existing is None:
             session.add(record)
             kept.add(str(record.id))
@@ -148,31 +154,58 @@ def _sync_rows(session: Session, model: type[SQLModel], current: list, entries: 
             session.delete(row)
 
 
+def _place_state(location: Location) -> dict:
+    return {**_row(location, {"organization_id"}),
+            "addresses": [_row(address, {"location_id"}) for address in location.addresses],
+            "accessibility": [_row(item, {"location_id"}) for item in location.accessibility]}
+
+
+def _shared(session: Session, location: Location, service: Service) -> bool:
+    return session.exec(select(func.count(ServiceAtLocation.id)).where(
+        ServiceAtLocation.location_id == location.id, ServiceAtLocation.service_id != service.id)).one() > 0
+
+
+def _without_ids(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k != "id"} for row in rows]
+
+
 def _sync_locations(session: Session, service: Service, entries: list[dict]) -> None:
+    """Make the listing's places match `entries`.
+
+    A place other listings share is never changed under them: a listing that changes it gets a
+    copy of its own. Only the listing's own places can be named by id; any other is a new place.
+    """
     links = {str(link.location_id): link for link in service.service_at_locations}
-    wanted = set()
+    kept = set()
     for entry in entries:
-        values = {k: v for k, v in entry.items() if k not in {"addresses", "accessibility", "link_id"}}
+        link = links.get(str(entry.get("id") or ""))
+        location = link.location if link else None
+        content = {k: v for k, v in entry.items() if k != "link_id"}
+        if location is not None and _place_state(location) != content and _shared(session, location, service):
+            location = None  # copy on change
+        values = {k: v for k, v in entry.items() if k not in {"addresses", "accessibility", "link_id", "id"}}
         record = _validated(Location, {**values, "organization_id": str(service.organization_id)})
-        location = session.get(Location, record.id) if entry.get("id") else None
+        addresses, accessibility = entry.get("addresses", []), entry.get("accessibility", [])
         if location is None:
             location = record
             session.add(location)
+            session.flush()
+            addresses, accessibility = _without_ids(addresses), _without_ids(accessibility)
+            if link is None:
+                link = ServiceAtLocation(service_id=service.id, location_id=location.id)
+                session.add(link)
+            else:
+                link.location_id = location.id
             session.flush()
         else:
             for name in Location.model_fields:
                 if name not in {"id", "organization_id"}:
                     setattr(location, name, getattr(record, name))
-        wanted.add(str(location.id))
-        _sync_rows(session, Address, list(location.addresses), entry.get("addresses", []), location_id=location.id)
-        _sync_rows(session, Accessibility, list(location.accessibility), entry.get("accessibility", []),
-                   location_id=location.id)
-        if str(location.id) not in links:
-            link_id = entry.get("link_id")
-            session.add(ServiceAtLocation(id=uuid.UUID(link_id) if link_id else uuid.uuid4(),
-                                          service_id=service.id, location_id=location.id))
-    for location_id, link in links.items():
-        if location_id not in wanted:
+        kept.add(link.id)
+        _sync_rows(session, Address, list(location.addresses), addresses, location_id=location.id)
+        _sync_rows(session, Accessibility, list(location.accessibility), accessibility, location_id=location.id)
+    for link in links.values():
+        if link.id not in kept:
             session.delete(link)
 
 

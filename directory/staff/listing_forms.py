@@ -36,7 +36,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    URL,
+    UUID,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..display import ACCESS_FLAGS, ROUTE_FLAGS, SAFE_CONTACT_FLAGS
 from ..fields import DayMonthYearField
@@ -50,6 +60,10 @@ REPEATING = ("phones", "contacts", "schedules", "service_areas", "languages", "l
 DAYS = [SelectChoice(code, name) for code, name in (
     ("MO", "Monday"), ("TU", "Tuesday"), ("WE", "Wednesday"), ("TH", "Thursday"), ("FR", "Friday"),
     ("SA", "Saturday"), ("SU", "Sunday"))]
+# The version a form was opened at: required, or a save could skip the check that someone else saved first.
+_RELOAD = "Reload the page and try again"
+_VERSION = [InputRequired(message=_RELOAD), Regexp(r"^\d{1,9}$", message=_RELOAD)]
+_RECORD_ID = [Optional(), UUID(message=_RELOAD)]
 _ADDRESS_FIELDS = ("address_1", "address_2", "city", "state_province", "postal_code")
 _TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Enter a time in 24-hour format, like 09:00 or 17:30")
 
@@ -77,7 +91,7 @@ def _checked_on() -> DateField:
 class _Entry(Form):
     """One of a repeating part; ticking "remove" drops it when the listing is saved."""
 
-    id = HiddenField()
+    id = HiddenField(validators=_RECORD_ID)
     remove = BooleanField("Remove this", widget=GovCheckboxInput())
 
     def is_blank(self) -> bool:
@@ -122,7 +136,7 @@ class LanguageEntry(_Entry):
 
 
 class LocationEntry(_Entry):
-    link_id = HiddenField()
+    link_id = HiddenField(validators=_RECORD_ID)
     name = StringField("Place name", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
     address_1 = StringField("Address line 1", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
     address_2 = StringField("Address line 2", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
@@ -144,7 +158,7 @@ class LocationEntry(_Entry):
 
 
 class ServiceForm(FlaskForm):
-    version = HiddenField()
+    version = HiddenField(validators=_VERSION)
     organization_id = SelectField("Organisation", widget=GovSelect(), validators=[InputRequired()])
     name = StringField("Service name", widget=GovTextInput(),
                        validators=[InputRequired(message="Enter the service name"), Length(max=255)])
@@ -362,11 +376,11 @@ def snapshot_from_form(form: ServiceForm, previous: dict, today: date) -> dict:
 class VersionForm(FlaskForm):
     """Publish, unpublish, verify, discard or restore: a CSRF token and the version the page showed."""
 
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=_VERSION)
 
 
 class OrganisationForm(FlaskForm):
-    version = HiddenField()
+    version = HiddenField(validators=_VERSION)
     name = StringField("Name", widget=GovTextInput(),
                        validators=[InputRequired(message="Enter the organisation's name"), Length(max=255)])
     alternate_name = StringField("Other name (optional)", widget=GovTextInput(),
@@ -381,7 +395,7 @@ class OrganisationForm(FlaskForm):
 
 
 class TermForm(FlaskForm):
-    version = HiddenField()
+    version = HiddenField(validators=_VERSION)
     taxonomy = RadioField("List", widget=GovRadioInput(), validators=[InputRequired(message="Choose a list")])
     code = StringField("Code", widget=GovTextInput(), validators=[
         InputRequired(message="Enter a code"),

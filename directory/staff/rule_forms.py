@@ -23,7 +23,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..pathways import CHOICE_CONDITIONS, YES_NO_CONDITIONS
 
@@ -56,7 +56,7 @@ class StepEntry(Form):
 
 
 class RuleForm(FlaskForm):
-    version = HiddenField()
+    version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
     title = StringField("Title", widget=GovTextInput(), validators=[InputRequired(message="Enter a title"),
                                                                    Length(max=255)])
     position = IntegerField("Order", widget=GovTextInput(), validators=[

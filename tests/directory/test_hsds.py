@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import func, select
 
-from directory.hsds import PackageError, export_package, import_package
+from directory.hsds import PackageError, export_package, import_package, read_package
 from directory.models import Organization, Service, ServiceStatus
 from tests.conftest import SAMPLE_DATA
 
@@ -154,3 +154,9 @@ def test_a_full_export_imports_into_an_empty_directory(session, tmp_path):
     report = import_package(session, out)
     session.commit()
     assert report.created["services"] == total == count(session, Service)
+
+
+def test_a_cell_too_big_for_the_csv_module_is_a_clear_error(tmp_path):
+    (tmp_path / "organizations.csv").write_text("id,name,description\n" + "x" * 10 + ',"' + "y" * 200_000 + '",d\n')
+    with pytest.raises(PackageError, match="organizations.csv, row 2: is not readable CSV"):
+        read_package(tmp_path)

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from directory import listings
 from directory.history import field_changes
-from directory.models import Answer, ChangeRecord, IndexOutbox, Role, Service
+from directory.models import Answer, ChangeRecord, IndexOutbox, Role, Service, ServiceAtLocation
 from search import SearchRequest
 from tests.conftest import _app
 from tests.factories import make_organization, make_service, make_user, page_form, sign_in
@@ -77,6 +77,8 @@ def test_every_sample_listing_survives_the_editor_unchanged(tmp_path):
             assert response.status_code == 302, response.get_data(as_text=True)[:2000]
             after = listings.service_snapshot(reloaded(session, service_id))
             assert field_changes(before, after) == [], service_id
+            # Same places, not copies: twelve sample places are shared by several listings.
+            assert [p["id"] for p in after["locations"]] == [p["id"] for p in before["locations"]], service_id
 
 
 def test_a_draft_of_a_published_listing_stays_private_until_published(app, editor_client, session, listing):
@@ -304,3 +306,33 @@ def test_publishing_a_draft_records_what_changed_on_the_public_listing(editor_cl
     published = session.exec(select(ChangeRecord).where(ChangeRecord.action == "published")).one()
     assert [(c.field, c.before, c.after) for c in field_changes(published.before, published.after)
             if c.field == "Service: name"] == [("Service: name", "Harbour advice line", "Harbour helpline")]
+
+
+def test_a_place_two_listings_share_is_copied_not_changed_under_the_other(app, editor_client, session, listing):
+    other = make_service(session, "Harbour drop-in", organization=session.get(Service, listing.id).organization)
+    shared = session.get(Service, listing.id).service_at_locations[0].location_id
+    session.add(ServiceAtLocation(service_id=other.id, location_id=shared))
+    session.commit()
+
+    assert save(editor_client, listing.id, edit_form(editor_client, listing.id)).status_code == 302
+    assert reloaded(session, listing.id).service_at_locations[0].location_id == shared  # unchanged: still shared
+
+    save(editor_client, listing.id, edit_form(editor_client, listing.id), **{"locations-0-postal_code": "RH10 1AA"})
+    moved = reloaded(session, listing.id).service_at_locations[0].location
+    assert moved.id != shared and moved.addresses[0].postal_code == "RH10 1AA"
+    untouched = reloaded(session, other.id).service_at_locations[0].location
+    assert untouched.id == shared and untouched.addresses[0].postal_code == "BN9 9AA"
+
+
+def test_crafted_ids_and_versions_get_a_form_error_not_a_crash(app, editor_client, session, listing):
+    other = make_service(session, "Harbour drop-in")
+    session.commit()
+    form = edit_form(editor_client, listing.id)
+    assert save(editor_client, listing.id, form, version="abc").status_code == 200
+    assert save(editor_client, listing.id, form, **{"phones-0-id": "not-an-id"}).status_code == 200
+    del form["version"]
+    assert save(editor_client, listing.id, form).status_code == 200
+    form = edit_form(editor_client, listing.id)
+    response = save(editor_client, listing.id, form, **{"phones-0-id": str(other.phones[0].id)})
+    assert response.status_code == 302
+    assert [p.number for p in reloaded(session, other.id).phones] == ["01632 960001"]
