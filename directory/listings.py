@@ -7,6 +7,8 @@ from, so two people saving the same listing cannot overwrite each other silently
 No Flask here: the staff views and the importer call these and commit.
 """
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -115,9 +117,25 @@ def service_snapshot(service: Service) -> dict:
     }
 
 
+_DRAFT_BASE = "based_on"  # in a stored draft: a fingerprint of the live listing it was drafted from
+
+
 def working_snapshot(service: Service) -> dict:
     """What an editor works on: the pending draft if there is one, else the live listing."""
-    return service.draft or service_snapshot(service)
+    if service.draft:
+        return {k: v for k, v in service.draft.items() if k != _DRAFT_BASE}
+    return service_snapshot(service)
+
+
+def _live_fingerprint(service: Service) -> str:
+    content = service_snapshot(service)
+    content["service"] = {k: v for k, v in content["service"].items() if k not in _VERIFICATION}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def draft_is_outdated(service: Service) -> bool:
+    """True when the live listing changed (an import, say) after its pending draft was saved."""
+    return bool(service.draft) and service.draft.get(_DRAFT_BASE) != _live_fingerprint(service)
 
 
 # -- applying snapshots ----------------------------------------------------------------------
@@ -336,16 +354,24 @@ def save_service(session: Session, service: Service, snapshot: dict, edit: Edit,
         after = service_snapshot(service)
         queue_reindex(session, service.id)
     else:
-        service.draft = snapshot
+        service.draft = {**snapshot, _DRAFT_BASE: _live_fingerprint(service)}
         action, after = "draft saved", snapshot
     _record(session, service, action, edit, before, after)
 
 
 def publish_service(session: Session, service: Service, edit: Edit) -> None:
+    """Make the listing public, with its pending draft if it has one.
+
+    A draft older than the live listing's last change is refused: publishing it would quietly
+    undo that change. The editor opens it, sees both, and saves or publishes from the form.
+    """
+    if draft_is_outdated(service):
+        raise NotPublishable("The public listing changed after this draft was saved. Open the listing, check "
+                             "the draft against it, then save or publish from the form.")
     before = service_snapshot(service)  # what the public saw: the history then shows what went live
     claim_version(session, service, edit.expected_version, "service")
     if service.draft:
-        apply_snapshot(session, service, service.draft)
+        apply_snapshot(session, service, working_snapshot(service))
         service.draft = None
     service.published = True
     service.last_modified = utc_now()

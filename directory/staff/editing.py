@@ -90,7 +90,8 @@ def edit_service(service_id: uuid.UUID):
     if request.method == "GET":
         form = _form(data=form_data(previous, service.version))
         return render_template("staff/services/edit.html", form=form, service=service, conflict=None,
-                               version_form=VersionForm(version=service.version))
+                               version_form=VersionForm(version=service.version),
+                               draft_outdated=listings.draft_is_outdated(service))
     form = _form(request.form)
     conflict = None
     part = added_part(form)
@@ -138,6 +139,8 @@ def service_action(service_id: uuid.UUID, action: str):
     except listings.EditConflict as clash:
         flash(f"Nothing was changed: {clash.latest.user_name if clash.latest else 'someone'} changed this "
               "listing after you opened it. Check the latest version below, then try again.", "error")
+    except listings.NotPublishable as refusal:
+        flash(f"Nothing was changed. {refusal}", "error")
     else:
         _commit_and_reindex()
         flash(message, "success")

@@ -336,3 +336,18 @@ def test_crafted_ids_and_versions_get_a_form_error_not_a_crash(app, editor_clien
     response = save(editor_client, listing.id, form, **{"phones-0-id": str(other.phones[0].id)})
     assert response.status_code == 302
     assert [p.number for p in reloaded(session, other.id).phones] == ["01632 960001"]
+
+
+def test_a_draft_older_than_an_import_is_not_published_over_it(app, editor_client, session, listing):
+    form = edit_form(editor_client, listing.id)
+    save(editor_client, listing.id, form, button="save_draft", name="Harbour helpline")
+    service = reloaded(session, listing.id)
+    service.description = "Imported: now open on Saturdays."  # what an import does to the live listing
+    service.version += 1
+    session.commit()
+    response = editor_client.post(f"/staff/services/{listing.id}/publish",
+                                  data={"csrf_token": form["csrf_token"], "version": service.version})
+    assert response.status_code == 302
+    assert reloaded(session, listing.id).description == "Imported: now open on Saturdays."
+    page = editor_client.get(f"/staff/services/{listing.id}").get_data(as_text=True)
+    assert "The public listing has changed since this draft was saved" in page
