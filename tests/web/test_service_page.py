@@ -75,3 +75,8 @@ def test_after_signing_out_professional_details_are_gone(client, session):
     assert PROFESSIONAL["secure_email"] in client.get(path).get_data(as_text=True)
     client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/")})
     assert PROFESSIONAL["secure_email"] not in client.get(path).get_data(as_text=True)
+
+
+def test_only_web_addresses_become_links(client, session):
+    html = service_page(client, session, url="javascript:alert(1)")
+    assert 'href="javascript:' not in html and "javascript:alert(1)" in html
