@@ -10,7 +10,7 @@ from sqlmodel import func, select
 
 from . import history, listings
 from .models import PathwayRule, User
-from .pathways import Rule, read_rules_file, rule_from_dict, rule_to_dict
+from .pathways import Rule, RuleError, read_rules_file, rule_from_dict, rule_to_dict
 
 
 def _row_dict(row: PathwayRule) -> dict:
@@ -51,3 +51,10 @@ def save_rule(session: Session, row: PathwayRule, data: dict, user: User, expect
         setattr(row, name, after[name])
     history.record(session, entity_type="pathway_rule", entity_id=row.id, entity_name=row.title, action="updated",
                    user=user, before=before, after=after, version=row.version)
+
+
+def restore_rule(session: Session, row: PathwayRule, change, user: User, expected_version: int) -> None:
+    """Put back the rule as an earlier change left it (itself recorded as a change)."""
+    if change.entity_id != row.id or not change.after:
+        raise RuleError("That version cannot be restored")
+    save_rule(session, row, change.after, user, expected_version)

@@ -69,10 +69,11 @@ def edit_organisation(organisation_id: uuid.UUID | None = None):
                            else None, services=services, conflict=conflict), 409 if conflict else 200
 
 
-def history_page(record, entity_type: str, back: str):
+def history_page(record, entity_type: str, back: str, restore_endpoint: str | None = None):
     """The history of an organisation, term or rule: every change, field by field."""
     return render_template("staff/simple_history.html", title=getattr(record, "title", None) or record.name,
-                           back=back, changes=history_of(get_session(), entity_type, record.id))
+                           back=back, changes=history_of(get_session(), entity_type, record.id), record=record,
+                           restore_endpoint=restore_endpoint)
 
 
 @staff.route("/staff/organisations/<uuid:organisation_id>/history")

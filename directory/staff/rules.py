@@ -6,11 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from .. import listings, rulebook
 from ..context import get_session
-from ..models import PathwayRule, Role
+from ..models import ChangeRecord, PathwayRule, Role
 from ..pathways import RuleError
 from ..services import AUDIENCE_TAXONOMY, NEEDS_TAXONOMY, terms_in
 from . import staff
 from .access import acting_user, requires
+from .listing_forms import VersionForm
 from .organisations import history_page
 from .rule_forms import RuleForm, rule_form_data, rule_from_form
 
@@ -66,4 +67,24 @@ def edit_pathway_rule(rule_id: uuid.UUID):
 @requires(Role.EDITOR)
 def pathway_rule_history(rule_id: uuid.UUID):
     row = get_session().get(PathwayRule, rule_id) or abort(404)
-    return history_page(row, "pathway_rule", url_for("staff.edit_pathway_rule", rule_id=row.id))
+    return history_page(row, "pathway_rule", url_for("staff.edit_pathway_rule", rule_id=row.id),
+                        restore_endpoint="staff.restore_pathway_rule")
+
+
+@staff.post("/staff/pathway-rules/<uuid:entity_id>/history/<int:change_id>/restore")
+@requires(Role.EDITOR)
+def restore_pathway_rule(entity_id: uuid.UUID, change_id: int):
+    db = get_session()
+    row = db.get(PathwayRule, entity_id) or abort(404)
+    change = db.get(ChangeRecord, change_id) or abort(404)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        rulebook.restore_rule(db, row, change, acting_user(), int(form.version.data))
+    except (RuleError, listings.EditConflict) as problem:
+        flash(f"Nothing was restored: {problem}", "error")
+        return redirect(url_for("staff.pathway_rule_history", rule_id=entity_id))
+    db.commit()
+    flash("The earlier version of the rule is back in use.", "success")
+    return redirect(url_for("staff.edit_pathway_rule", rule_id=entity_id))

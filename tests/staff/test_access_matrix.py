@@ -40,6 +40,7 @@ POLICY = {
     "staff.pathway_rules": Role.EDITOR,
     "staff.edit_pathway_rule": Role.EDITOR,
     "staff.pathway_rule_history": Role.EDITOR,
+    "staff.restore_pathway_rule": Role.EDITOR,
     "officer.pathway": Role.OFFICER,
     "officer.support_card": Role.OFFICER,
     "officer.new_referral": Role.OFFICER,

@@ -1,5 +1,7 @@
 """Pathway rules: installed from data/ on start, edited by editors with history, used at once by officers."""
 
+import re
+
 from sqlmodel import select
 
 from directory import rulebook
@@ -46,6 +48,13 @@ def test_an_editor_changes_a_step_and_officers_see_it_on_their_next_pathway(app,
                        "children_in_household": "no"}.items():
         pathway[key] = value
     assert "Action Fraud reference leaflet" in officer.post("/pathway", data=pathway).get_data(as_text=True)
+
+    # Restoring the installed version puts the shipped wording back, recorded as a change.
+    restore = page_form(history)
+    assert editor.post(re.findall(r'<form method="post" action="([^"]+restore)"', history)[-1],
+                       data=restore).status_code == 302
+    session.expire_all()
+    assert not evaluate(rulebook.current_rules(session), answers).steps[0].text.startswith("Give the victim")
 
 
 def test_a_rule_left_without_steps_is_refused_and_nothing_changes(app, session):
