@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, logout_user
 
 from .. import accounts
 from ..context import get_session
-from ..limits import SIGN_IN_LIMIT, throttle
+from ..limits import SIGN_IN_ADDRESS_LIMIT, SIGN_IN_LIMIT, address_and_account, throttle
 from ..models import Role
 from . import staff
 from .access import acting_user, requires, start_signed_in_session
@@ -26,7 +26,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @staff.route("/login", methods=["GET", "POST"])
-@throttle(SIGN_IN_LIMIT)
+@throttle(SIGN_IN_LIMIT, key=address_and_account)
+@throttle(SIGN_IN_ADDRESS_LIMIT)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("staff.home"))

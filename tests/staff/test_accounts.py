@@ -86,6 +86,9 @@ def test_sign_in_is_throttled(app, client, session):
                                          "password": "wrong password!!"}).status_code for _ in range(7)]
     assert codes[:5] == [200] * 5
     assert codes[5:] == [429, 429]
+    # Another officer behind the same force address can still sign in.
+    other = make_user(session, Role.OFFICER, email="officer@example.org")
+    assert sign_in(client, other).status_code == 302
 
 
 def test_forms_without_a_csrf_token_are_refused(client, session):
