@@ -15,6 +15,7 @@ import uuid
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
 
@@ -381,11 +382,22 @@ def _check_references(session: Session, package: Package) -> None:
 # -- importing -------------------------------------------------------------------------------
 
 
+def _same(old, new) -> bool:
+    """Equal values; the database may hand back naive datetimes, which are UTC."""
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        old, new = (moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment for moment in (old, new))
+    return old == new
+
+
 def _update(existing: SQLModel, record: SQLModel, columns: frozenset[str]) -> None:
-    """Copy the columns the file carries; records staff edit move on a version, so an open edit notices."""
+    """Copy the columns the file carries. A record staff edit moves on a version when a value changed,
+    so an edit open since cannot overwrite it; re-importing the same file changes nothing."""
+    changed = False
     for column in columns - {"id"}:
-        setattr(existing, column, getattr(record, column))
-    if type(existing) in EDITORIAL_COLUMNS:
+        if not _same(getattr(existing, column), getattr(record, column)):
+            setattr(existing, column, getattr(record, column))
+            changed = True
+    if changed and type(existing) in EDITORIAL_COLUMNS:
         existing.version += 1
 
 

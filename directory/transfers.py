@@ -101,8 +101,8 @@ def import_with_history(session: Session, source, user: User | None) -> hsds.Imp
     session.expire_all()
     for service in _load_listings(session, touched):
         after = listings.service_snapshot(service)
-        if service.id not in in_file and before.get(service.id) == after:
-            continue
+        if before.get(service.id) == after:
+            continue  # the file said what the directory already held
         if service.id not in in_file:
             service.version += 1  # changed through its parts only: hsds bumped the rows it updated
         history.record(session, entity_type="service", entity_id=service.id, entity_name=service.name,

@@ -459,3 +459,16 @@ def test_officers_cannot_apply_an_import(app, session):
 def test_editors_see_import_and_export_in_the_staff_navigation(editor):
     page = editor.get("/staff/").get_data(as_text=True)
     assert 'href="/staff/import"' in page and 'href="/staff/export"' in page
+
+
+def test_importing_the_same_file_again_changes_nothing(app, session, other_app):
+    _, second = a_listing_and_its_next_package(session, other_app)
+    transfers.import_with_history(session, second, None)
+    session.commit()
+    versions = {s.id: s.version for s in session.exec(select(Service))}
+    records = len(session.exec(select(ChangeRecord)).all())
+    transfers.import_with_history(session, second, None)
+    session.commit()
+    session.expire_all()
+    assert {s.id: s.version for s in session.exec(select(Service))} == versions
+    assert len(session.exec(select(ChangeRecord)).all()) == records
