@@ -57,7 +57,7 @@ def load_command(source: Path) -> None:
 def export_command(destination: Path, everything: bool) -> None:
     """Write the directory as an HSDS data package folder (public data only by default)."""
     database, _ = _engines()
-    template = Path(current_app.config["SAMPLE_DATA_DIR"]) / "datapackage.json"
+    template = current_app.config["EXPORT_DESCRIPTOR"]
     with session_scope(database) as session:
         export_package(session, destination, template, public_only=not everything)
     click.echo(f"Exported to {destination}")

@@ -61,6 +61,10 @@ def from_environment(instance_path: str) -> dict:
         # throttling counts per visitor and the support card's QR link has the public address.
         "BEHIND_PROXY": _flag("BEHIND_PROXY", False),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        # Uploads wait here between an import's dry run and its apply.
+        "IMPORT_UPLOAD_DIR": os.environ.get("IMPORT_UPLOAD_DIR", str(instance / "uploads")),
+        # The data package descriptor exports are written to (our HSDS columns and their meaning).
+        "EXPORT_DESCRIPTOR": str(PROJECT_ROOT / "data" / "sample" / "datapackage.json"),
         # Listings not verified for this long are due for review; twice as long shows a notice.
         "REVIEW_PERIOD_MONTHS": int(os.environ.get("REVIEW_PERIOD_MONTHS", "6")),
         # The officer's tools: the shipped pathway rules, the support card's wording and links.

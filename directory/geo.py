@@ -142,6 +142,11 @@ class Gazetteer:
             codes.append(SUSSEX)
         return tuple(codes)
 
+    def districts(self) -> list[tuple[str, str]]:
+        """The local authority districts (ONS E06/E07 codes, not counties), by name."""
+        return sorted(((code, name) for code, name in self.district_names.items() if code.startswith(("E06", "E07"))),
+                      key=lambda district: district[1])
+
     def area_code_for_name(self, name: str) -> str | None:
         """"West Sussex" → E10000032: for service areas recorded by name only."""
         key = _name_key(name)

@@ -482,3 +482,10 @@ def all_services(session: Session, text: str = "", state: str = "") -> list[Serv
     elif state == "published":
         query = query.where(Service.published.is_(True))
     return list(session.exec(query))
+
+
+def organisations_with_listing_counts(session: Session) -> tuple[list[Organization], dict[uuid.UUID, int]]:
+    """Every organisation by name, and how many listings (public or not) each has."""
+    counts = dict(session.exec(
+        select(Service.organization_id, func.count(Service.id)).group_by(Service.organization_id)).all())
+    return list(session.exec(select(Organization).order_by(Organization.name))), counts

@@ -106,6 +106,12 @@ def spoken_languages(session: Session) -> list[TermChoice]:
     return [TermChoice(code, name or code) for code, name in rows]
 
 
+def listed_service_choices(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of every public service, by name: for choosing one in a form."""
+    rows = session.exec(select(Service.id, Service.name).where(Service.listed()).order_by(Service.name)).all()
+    return [(str(service_id), name) for service_id, name in rows]
+
+
 def directory_is_empty(session: Session) -> bool:
     return session.exec(select(func.count(Service.id))).one() == 0
 

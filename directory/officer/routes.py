@@ -6,18 +6,17 @@ from datetime import datetime, timezone
 import click
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
-from sqlmodel import select
 
 from .. import referrals
 from ..cards import days_in_words, qr_svg, read_phrases, wording_for
 from ..clock import uk_today
 from ..context import get_geocoder, get_indexer, get_session
 from ..db import session_scope
-from ..models import Role, Service
+from ..models import Role
 from ..pathway_services import services_for_pathway
 from ..pathways import CRIME_TYPES, RISKS, evaluate
 from ..rulebook import current_rules
-from ..services import place_for_search, public_services_in_order, spoken_languages
+from ..services import listed_service_choices, parse_id, place_for_search, public_services_in_order, spoken_languages
 from ..shortlists import ShortlistExpired, ShortlistInvalid, expires_on, make_token, read_token
 from ..staff.access import acting_user, requires
 from . import officer
@@ -58,8 +57,7 @@ def support_card():
     db = get_session()
     form = SupportCardForm()
     form.language.choices = _card_languages()
-    listed = public_services_in_order(db, [value for value in request.form.getlist("services")
-                                           if _is_uuid(value)])
+    listed = public_services_in_order(db, [value for value in request.form.getlist("services") if parse_id(value)])
     form.services.choices = [(str(service.id), service.name) for service in listed]
     if not form.validate_on_submit() or not listed:
         return render_template("officer/card_problem.html", form=form), 400
@@ -70,14 +68,6 @@ def support_card():
     return render_template("officer/card.html", services=listed, link=link, qr=Markup(qr_svg(link)),
                            wording=wording_for(phrases, form.language.data), english=phrases["en"],
                            expires=expires_on(datetime.now(timezone.utc), days), days_in_words=days_in_words)
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 @officer.get("/s/<token>")
@@ -94,10 +84,7 @@ def shortlist(token: str):
 
 
 def _district_choices() -> list[tuple[str, str]]:
-    names = get_indexer().gazetteer.district_names
-    districts = sorted(((code, name) for code, name in names.items() if code.startswith(("E06", "E07"))),
-                       key=lambda choice: choice[1])
-    return [("", "Not known"), *districts]
+    return [("", "Not known"), *get_indexer().gazetteer.districts()]
 
 
 @officer.route("/referrals/new", methods=["GET", "POST"])
@@ -106,8 +93,7 @@ def new_referral():
     db = get_session()
     prefill = {key: request.args.get(key) for key in ("service_id", "crime_type", "risk", "district_code")}
     form = ReferralForm(data={**prefill, "referred_on": uk_today()})
-    form.service_id.choices = [("", "Choose a service")] + [
-        (str(s.id), s.name) for s in db.exec(select(Service).where(Service.listed()).order_by(Service.name))]
+    form.service_id.choices = [("", "Choose a service"), *listed_service_choices(db)]
     form.district_code.choices = _district_choices()
     if form.validate_on_submit():
         referrals.record_referral(

@@ -3,7 +3,7 @@
 import uuid
 
 from flask import abort, flash, redirect, render_template, url_for
-from sqlmodel import func, select
+from sqlmodel import select
 
 from .. import listings
 from ..context import get_indexer, get_session
@@ -40,11 +40,7 @@ def _save(record, form, fields, entity_type, is_new, saved_message):
 @staff.route("/staff/organisations")
 @requires(Role.EDITOR)
 def organisations():
-    db = get_session()
-    counts = dict(db.exec(
-        select(Service.organization_id, func.count(Service.id)).group_by(Service.organization_id)
-    ).all())
-    rows = db.exec(select(Organization).order_by(Organization.name)).all()
+    rows, counts = listings.organisations_with_listing_counts(get_session())
     return render_template("staff/organisations/list.html", organisations=rows, counts=counts)
 
 

@@ -43,7 +43,7 @@ TABLE_LABELS = {
 
 
 def _uploads() -> Path:
-    return Path(current_app.config.get("IMPORT_UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
+    return Path(current_app.config["IMPORT_UPLOAD_DIR"])
 
 
 def _upload_limit_mb() -> int:
@@ -116,10 +116,6 @@ def _download(data: bytes, name: str, extension: str, mimetype: str) -> Response
     return response
 
 
-def _descriptor() -> Path:
-    return Path(current_app.config["SAMPLE_DATA_DIR"]) / "datapackage.json"
-
-
 @staff.route("/staff/export")
 @requires(Role.EDITOR)
 def export_data():
@@ -129,7 +125,8 @@ def export_data():
 @staff.route("/staff/export/public.zip")
 @requires(Role.EDITOR)
 def export_public_package():
-    return _download(package_zip(get_session(), _descriptor(), public_only=True), "public", "zip", "application/zip")
+    package = package_zip(get_session(), current_app.config["EXPORT_DESCRIPTOR"], public_only=True)
+    return _download(package, "public", "zip", "application/zip")
 
 
 @staff.route("/staff/export/everything.zip")
@@ -137,8 +134,8 @@ def export_public_package():
 def export_full_package():
     # Confidential addresses leave the system in this file: say who took it, without personal data.
     current_app.logger.info("Full export (confidential addresses included) by account %s", acting_user().id)
-    return _download(package_zip(get_session(), _descriptor(), public_only=False), "everything", "zip",
-                     "application/zip")
+    package = package_zip(get_session(), current_app.config["EXPORT_DESCRIPTOR"], public_only=False)
+    return _download(package, "everything", "zip", "application/zip")
 
 
 @staff.route("/staff/export/services.csv")
