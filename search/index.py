@@ -62,15 +62,15 @@ def to_stored(document: dict, synonyms: SynonymTable) -> dict:
 def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
-        name=TEXT(analyzer=STEMMED, field_boost=4.0),
+        name=TEXT(analyzer=STEMMED),
         name_exact=ID(),
-        alternate_name=TEXT(analyzer=STEMMED, field_boost=3.0),
-        organization=TEXT(analyzer=STEMMED, field_boost=2.0),
-        needs_text=TEXT(analyzer=STEMMED, field_boost=3.0),
+        alternate_name=TEXT(analyzer=STEMMED),
+        organization=TEXT(analyzer=STEMMED),
+        needs_text=TEXT(analyzer=STEMMED),
         description=TEXT(analyzer=STEMMED),
-        details=TEXT(analyzer=STEMMED, field_boost=0.5),
+        details=TEXT(analyzer=STEMMED),
         spelling=TEXT(analyzer=PLAIN, phrase=False),
-        name_concepts=KEYWORD(scorable=True, field_boost=4.0),
+        name_concepts=KEYWORD(scorable=True),
         text_concepts=KEYWORD(scorable=True),
         needs=KEYWORD(commas=True, lowercase=True),
         audience=KEYWORD(commas=True, lowercase=True),
@@ -207,6 +207,7 @@ class SearchIndex:
             if stale:
                 if self._searcher is not None:
                     self._searcher.close()
+                    self._searcher = None  # if the index has gone, the next call must not reuse a closed one
                 self._searcher_generation, ix = self._open()
                 self._searcher = ix.searcher()
                 self._derived = {}
