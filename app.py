@@ -9,12 +9,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from directory import cli, config, web
 from directory.db import make_engine, session_scope, upgrade_database
-from directory.geo import Gazetteer
-from directory.geocoding import online_geocoder
+from directory.exchange.transfers import load_package
 from directory.indexing import Indexer
-from directory.rulebook import install_rules
-from directory.services import directory_is_empty
-from directory.transfers import load_package
+from directory.listings.queries import directory_is_empty
+from directory.pathway.rulebook import install_rules
+from directory.places.gazetteer import Gazetteer
+from directory.places.geocoding import online_geocoder
 from search import SearchEngine
 
 

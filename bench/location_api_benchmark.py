@@ -87,7 +87,7 @@ def search_layer(sizes: list[int], count: int) -> list[str]:
 
 def _load_synthetic_directory(app, size: int) -> None:
     """The sample taxonomies plus `size` synthetic services with places, needs and areas."""
-    from directory.hsds import import_package
+    from directory.exchange.datapackage import import_package
     from directory.models import (
         Attribute,
         Location,

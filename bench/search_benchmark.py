@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from whoosh.analysis import STOP_WORDS  # noqa: E402
 
+from directory.conditions import filter_choices  # noqa: E402
 from search import SearchEngine, SearchRequest  # noqa: E402
 from search.query import query_words  # noqa: E402
 from search.synonyms import normalise_words  # noqa: E402
@@ -122,10 +123,11 @@ report decide pull local national small large long short good new old great high
 different possible public private able free full special clear certain personal difficult available likely
 hard real best better sure whole social""".split()
 LANGUAGES = ("en", "pl", "ar", "bn", "ur", "pt", "ro", "fa")
-FLAGS = ("open_to_all", "nrpf_support", "interpreters", "self_referral", "free", "no_id_needed",
-         "police_independent", "national_helpline")
+FLAGS = (*(flag for flag, _ in filter_choices()), "national_helpline")
+# How often a generated service confirms each flag (others: DEFAULT_FLAG_ODDS).
 FLAG_ODDS = {"open_to_all": 0.6, "nrpf_support": 0.1, "interpreters": 0.3, "self_referral": 0.7, "free": 0.8,
              "no_id_needed": 0.4, "police_independent": 0.5, "national_helpline": 0.05}
+DEFAULT_FLAG_ODDS = 0.3
 AUDIENCES = ("women-only", "men", "lgbtq", "young-people")
 DELIVERIES = ("in-person", "phone", "online")
 AREA_CODES = ("BN", "RH", "TN", "PO", "GU")
@@ -189,7 +191,7 @@ class Corpus:
         organisation = rng.choice(self.organisations)
         needs_text = " ".join(NEEDS[code].label for code in needs)
         description = self._description(needs)
-        flags = [flag for flag in FLAGS if rng.random() < FLAG_ODDS[flag]]
+        flags = [flag for flag in FLAGS if rng.random() < FLAG_ODDS.get(flag, DEFAULT_FLAG_ODDS)]
         national = "national_helpline" in flags
         languages = ["en"] + [code for code in LANGUAGES[1:] if rng.random() < 0.12]
         areas = rng.sample(AREA_CODES, rng.randint(1, 2))

@@ -6,7 +6,7 @@ bundled Sussex sample directory and on synthetic directories built by
 location_api_benchmark.py. A save is what an editor does: open the editor (GET), then press
 "Publish changes" (POST), which commits and refreshes the listing's search entry before it
 answers. Import and export are timed once each, in seconds: the directory's own package
-(hsds.package_zip, everything, taken before any edit) is uploaded to an empty app (the dry
+(export.package_zip, everything, taken before any edit) is uploaded to an empty app (the dry
 run) and applied, and both zip downloads are taken from the directory.
 
 Usage, from the repo root:
@@ -36,7 +36,7 @@ from location_api_benchmark import _load_synthetic_directory  # noqa: E402
 from search_benchmark import SEED, log  # noqa: E402
 from sqlmodel import Session, func, select  # noqa: E402
 
-from directory import hsds  # noqa: E402
+from directory.exchange.export import package_zip  # noqa: E402
 from directory.models import IndexOutbox, Role, Service  # noqa: E402
 from search import SearchRequest  # noqa: E402
 from tests.conftest import SAMPLE_DATA, _app  # noqa: E402
@@ -243,7 +243,7 @@ def export(app, results: Results) -> None:
 def directory_package(app) -> bytes:
     """The whole directory as built (every listing, published or not), to import elsewhere."""
     with Session(app.extensions["database"]) as session:
-        return hsds.package_zip(session, DESCRIPTOR, public_only=False)
+        return package_zip(session, DESCRIPTOR, public_only=False)
 
 
 def import_into_empty_app(package: bytes, results: Results, expected_services: int) -> None:

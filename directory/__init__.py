@@ -1,1 +1,5 @@
-"""The directory domain: HSDS-aligned models, domain operations, and the web blueprints by audience."""
+"""The directory: its models and access conditions, the domain in feature packages, and the web layer.
+
+listings/ a service and its parts; exchange/ Open Referral in and out; places/ where things are;
+pathway/ the officer's referral pathway; accounts/ staff accounts; web/ Flask only.
+"""

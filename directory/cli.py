@@ -9,19 +9,20 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import accounts
-from .db import session_scope, upgrade_database
-from .hsds import PackageError, export_package
-from .indexing import database_fingerprint
-from .models import Role
-from .postcodes import (
+from directory.accounts import users as accounts
+from directory.db import session_scope, upgrade_database
+from directory.exchange.datapackage import PackageError
+from directory.exchange.export import export_package
+from directory.exchange.transfers import load_package
+from directory.indexing import database_fingerprint
+from directory.models import Role
+from directory.places.postcodes import (
     PostcodeFileError,
     PostcodeImport,
     import_postcodes,
     read_codepoint,
     read_onspd,
 )
-from .transfers import load_package
 
 data = AppGroup("data", help="Load and export Open Referral HSDS data packages.")
 search = AppGroup("search", help="The search index (a cache rebuilt from the database).")

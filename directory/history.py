@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
-from .models import ChangeRecord, User
+from directory.models import ChangeRecord, User
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ def history_of(session: Session, entity_type: str, entity_id: uuid.UUID) -> list
     )
 
 
-def recent_changes(session: Session, limit: int = 50) -> list[ChangeRecord]:
-    return list(session.exec(select(ChangeRecord).order_by(ChangeRecord.id.desc()).limit(limit)))
+def change_by_id(session: Session, change_id: int) -> ChangeRecord | None:
+    return session.get(ChangeRecord, change_id)
 
 
 def _humanise(key: str) -> str:

@@ -7,32 +7,33 @@ centre of the area it serves), never at its own coordinates.
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TypeVar
 
 from sqlalchemy import bindparam
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import delete, func, select, update
 
-from search import Fingerprint, IndexMissing, SearchEngine, SearchRequest, SearchResults
-from search.distance import Point
-from search.synonyms import normalise_words
-
-from .geo import Gazetteer
-from .models import (
-    Answer,
-    ImmigrationStatus,
+from directory.conditions import confirmed_flags
+from directory.models import (
     IndexOutbox,
     Location,
     Service,
     ServiceAtLocation,
     utc_now,
 )
+from directory.places.gazetteer import Gazetteer
+from search import Fingerprint, Hit, IndexMissing, SearchEngine, SearchRequest, SearchResults
+from search.distance import Point
+from search.synonyms import normalise_words
 
 log = logging.getLogger(__name__)
 _INDEX_ATTEMPTS = 3
 # A search refreshes at most this many waiting entries first, so no visitor waits on a big import.
 SEARCH_DRAIN_LIMIT = 50
+T = TypeVar("T")
 
 
 def _milliseconds(moment: datetime) -> int:
@@ -44,12 +45,7 @@ def _milliseconds(moment: datetime) -> int:
 
 def service_flags(service: Service) -> list[str]:
     """The yes-only facts a search can filter on: unknown and no never appear here."""
-    flags = []
-    if service.immigration_status == ImmigrationStatus.OPEN_TO_ALL:
-        flags.append("open_to_all")
-    for name in ("nrpf_support", "interpreters", "self_referral", "free", "no_id_needed", "police_independent"):
-        if getattr(service, name) == Answer.YES:
-            flags.append(name)
+    flags = confirmed_flags(service)
     if service.national_helpline:
         flags.append("national_helpline")
     return flags
@@ -174,13 +170,6 @@ class Indexer:
         """Rebuild the index if it has drifted from the database; returns the count if it rebuilt."""
         return None if self.is_current(session) else self.rebuild(session)
 
-    def reindex(self, service: Service) -> None:
-        """Bring one service's entry in line with the database, after its change was committed."""
-        if service.is_public:
-            self.engine.upsert(service_document(service, self.gazetteer))
-        else:
-            self.engine.delete(str(service.id))
-
     def drain(self, session: Session, limit: int = 20_000) -> int:
         """Refresh the entries committed changes queued, in one index write; returns how many still wait.
 
@@ -220,11 +209,18 @@ class Indexer:
         return session.exec(select(IndexOutbox.service_id).limit(1)).first() is not None
 
     def search(self, session: Session, request: SearchRequest) -> SearchResults:
-        """Search, rebuilding the index first if it has gone missing: the database can always answer."""
+        return self._read(session, lambda: self.engine.search(request))
+
+    def all_matching(self, session: Session, request: SearchRequest) -> list[Hit]:
+        """Every hit unpaged, for the API: it must find what the public search finds."""
+        return self._read(session, lambda: self.engine.all_matching(request))
+
+    def _read(self, session: Session, query: Callable[[], T]) -> T:
+        """Refresh queued changes first and rebuild a missing index: the database can always answer."""
         if self.has_pending(session):
             self.drain(session, limit=SEARCH_DRAIN_LIMIT)
         try:
-            return self.engine.search(request)
+            return query()
         except IndexMissing:
             self.rebuild(session)
-            return self.engine.search(request)
+            return query()

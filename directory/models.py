@@ -1,30 +1,20 @@
 """SQLModel tables aligned with Open Referral HSDS 3, plus the domain fields no standard has.
 
 Table and column names follow HSDS so that a data package maps onto them one to one.
-The service carries our own typed columns (immigration status, NRPF, safe-contact facts…),
-each with the date it was last checked: a flag without a date is not a promise.
+The service carries our own typed columns for the access conditions (immigration status, NRPF,
+safe-contact facts…), made from the one list in directory/conditions.py, each with the date it
+was last checked: a flag without a date is not a promise.
 """
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from enum import Enum
 
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-
-class Answer(str, Enum):
-    """A checked fact about a service: unknown is never shown or filtered as yes."""
-
-    YES = "yes"
-    NO = "no"
-    UNKNOWN = "unknown"
-
-
-class ImmigrationStatus(str, Enum):
-    OPEN_TO_ALL = "open_to_all"
-    RESTRICTIONS = "restrictions"
-    UNKNOWN = "unknown"
+from directory.conditions import CONDITIONS, AccessCondition, Answer, ImmigrationStatus  # noqa: F401 (re-exported)
 
 
 class ServiceStatus(str, Enum):
@@ -40,27 +30,39 @@ class LocationType(str, Enum):
     VIRTUAL = "virtual"
 
 
-def _enum_column(enum_class: type[Enum], default: Enum) -> sa.Column:
+def _enum_type(enum_class: type[Enum]) -> sa.Enum:
     """Store an enum by its value (HSDS spells `temporarily closed` with a space) as portable text."""
-    return sa.Column(
-        sa.Enum(
-            enum_class,
-            values_callable=lambda members: [member.value for member in members],
-            native_enum=False,
-            validate_strings=True,
-            length=32,
-        ),
-        nullable=False,
-        default=default,
+    return sa.Enum(
+        enum_class,
+        values_callable=lambda members: [member.value for member in members],
+        native_enum=False,
+        validate_strings=True,
+        length=32,
     )
+
+
+def _enum_column(enum_class: type[Enum], default: Enum) -> sa.Column:
+    return sa.Column(_enum_type(enum_class), nullable=False, default=default)
 
 
 def _enum_field(enum_class: type[Enum], default: Enum):
     return Field(default=default, sa_column=_enum_column(enum_class, default))
 
 
-def _answer_field():
-    return _enum_field(Answer, Answer.UNKNOWN)
+def condition_columns(conditions: Iterable[AccessCondition] = CONDITIONS) -> type[SQLModel]:
+    """A base for the service table with every access condition's columns: its answer, its note if
+    it has one, and the date it was checked. Unknown until someone checks."""
+    annotations, fields = {}, {}
+    for condition in conditions:
+        annotations[condition.name] = condition.answers
+        fields[condition.name] = Field(default=condition.unknown, sa_type=_enum_type(condition.answers),
+                                       nullable=False)
+        if condition.note:
+            annotations[condition.note] = str | None
+            fields[condition.note] = None
+        annotations[condition.checked_on] = date | None
+        fields[condition.checked_on] = None
+    return type("ConditionColumns", (SQLModel,), {"__annotations__": annotations, **fields})
 
 
 # Professional-only details of a service: shown to signed-in staff and officers, never published.
@@ -81,13 +83,13 @@ class Organization(SQLModel, table=True):
     email: str | None = None
     website: str | None = None
     legal_status: str | None = None
-    # Optimistic locking: a save names the version it started from (see directory/listings.py).
+    # Optimistic locking: a save names the version it started from (see directory/listings/editing.py).
     version: int = 1
 
     services: list["Service"] = Relationship(back_populates="organization")
 
 
-class Service(SQLModel, table=True):
+class Service(condition_columns(), table=True):
     __tablename__ = "service"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -107,40 +109,9 @@ class Service(SQLModel, table=True):
     alert: str | None = None
     last_modified: datetime = Field(default_factory=utc_now)
 
-    # Our own access conditions, each with the date it was last checked.
-    immigration_status: ImmigrationStatus = _enum_field(ImmigrationStatus, ImmigrationStatus.UNKNOWN)
-    immigration_status_note: str | None = None
-    immigration_status_checked_on: date | None = None
-    nrpf_support: Answer = _answer_field()
-    nrpf_support_checked_on: date | None = None
-    no_id_needed: Answer = _answer_field()
-    no_id_needed_checked_on: date | None = None
-    interpreters: Answer = _answer_field()
-    interpreters_checked_on: date | None = None
+    # The access conditions' columns come from directory/conditions.py (see condition_columns).
     data_sharing_stance: str | None = None
     data_sharing_stance_checked_on: date | None = None
-    self_referral: Answer = _answer_field()
-    self_referral_checked_on: date | None = None
-    professional_referral: Answer = _answer_field()
-    professional_referral_checked_on: date | None = None
-    police_referral: Answer = _answer_field()
-    police_referral_checked_on: date | None = None
-    victim_hub_referral: Answer = _answer_field()
-    victim_hub_referral_checked_on: date | None = None
-    police_independent: Answer = _answer_field()
-    police_independent_checked_on: date | None = None
-    anonymous_contact: Answer = _answer_field()
-    anonymous_contact_checked_on: date | None = None
-    withheld_number_calls: Answer = _answer_field()
-    withheld_number_calls_checked_on: date | None = None
-    leaves_voicemail: Answer = _answer_field()
-    leaves_voicemail_checked_on: date | None = None
-    sends_texts: Answer = _answer_field()
-    sends_texts_checked_on: date | None = None
-    sends_letters: Answer = _answer_field()
-    sends_letters_checked_on: date | None = None
-    free: Answer = _answer_field()
-    free_checked_on: date | None = None
     accessibility: str | None = None
     confidential_location: bool = False
     commissioned_by_pcc: bool = False

@@ -1,9 +1,9 @@
 """Alembic environment: runs migrations on the engine the app (or CLI) hands over."""
 
 from alembic import context
+from sqlmodel import SQLModel
 
 from directory import models  # noqa: F401  (registers the tables on the metadata)
-from sqlmodel import SQLModel
 
 target_metadata = SQLModel.metadata
 engine = context.config.attributes["engine"]

@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 from sqlmodel import Session, select
 from werkzeug.datastructures import MultiDict
 
-from directory import accounts
+from directory.accounts import users as accounts
+from directory.listings.queries import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY
 from directory.models import (
     Address,
     Attribute,
@@ -25,7 +26,6 @@ from directory.models import (
     TaxonomyTerm,
     User,
 )
-from directory.services import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY
 
 _LINK_TYPES = {NEEDS_TAXONOMY: "need", AUDIENCE_TAXONOMY: "audience", DELIVERY_TAXONOMY: "delivery"}
 

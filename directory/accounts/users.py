@@ -12,8 +12,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 from sqlmodel import func, select
 
-from . import history
-from .models import Role, User, utc_now
+from directory import history
+from directory.models import Role, User, utc_now
 
 MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()
@@ -46,6 +46,10 @@ def password_problem(password: str) -> str | None:
 
 def _account_snapshot(user: User) -> dict:
     return {"email": user.email, "name": user.name, "role": user.role.value, "active": user.active}
+
+
+def find_by_id(session: Session, user_id: uuid.UUID) -> User | None:
+    return session.get(User, user_id)
 
 
 def find_by_email(session: Session, email: str) -> User | None:

@@ -13,20 +13,7 @@ from math import ceil
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import and_, exists, or_, select
 
-from search import SearchRequest
-
-from .geo import Place, normalise_postcode
-from .indexing import Indexer
-from .models import (
-    Attribute,
-    Location,
-    Organization,
-    Service,
-    ServiceAtLocation,
-    Taxonomy,
-    TaxonomyTerm,
-)
-from .openreferral import (
+from directory.exchange.openreferral import (
     ACCESS_TAXONOMY_ID,
     ACCESS_TAXONOMY_NAME,
     ACCESS_TERMS,
@@ -35,7 +22,19 @@ from .openreferral import (
     taxonomy_json,
     taxonomy_term_json,
 )
-from .services import find_place, public_services_in_order
+from directory.indexing import Indexer
+from directory.listings.queries import find_place, public_services_in_order
+from directory.models import (
+    Attribute,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from directory.places.gazetteer import Place, normalise_postcode
+from search import SearchRequest
 
 METRES_PER_MILE = 1609.344
 
@@ -129,7 +128,7 @@ def matching_service_ids(session: Session, indexer: Indexer, filters: ServiceFil
     request = _search_request(filters, place)
     if request is None:
         return list(session.exec(exact.order_by(Service.name, Service.id)).all())
-    ranked = dict.fromkeys(uuid.UUID(hit.service_id) for hit in indexer.engine.all_matching(request))
+    ranked = dict.fromkeys(uuid.UUID(hit.service_id) for hit in indexer.all_matching(session, request))
     if len(conditions) == 1:
         return list(ranked)  # only "active": the index holds nothing else
     allowed = set(session.exec(exact).all())

@@ -1,4 +1,4 @@
-"""Open Referral HSDS tabular data packages in and out (a folder or zip of CSVs with datapackage.json).
+"""Open Referral HSDS tabular data packages in: read a folder, zip or HSDS JSON, check every row, import. No Flask.
 
 Importing is all or nothing: every row of every file is checked (types, enums, required
 fields, references between files) before anything is written, and the first problem is
@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import uuid
 import zipfile
 from collections import defaultdict
@@ -21,10 +20,10 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel
 
-from . import hsds_json
-from .models import (
+from directory.exchange import hsds_json
+from directory.models import (
     PROFESSIONAL_FIELDS,
     Accessibility,
     Address,
@@ -143,7 +142,7 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if _NEEDS_QUOTE.match(value) else value
 
 
-def _package_safe(value: str) -> str:
+def package_safe(value: str) -> str:
     """As spreadsheet_safe, except plain numbers and phone numbers (-0.14, +44 1632 960001)."""
     return value if _PLAIN_NUMBER.match(value) else spreadsheet_safe(value)
 
@@ -429,116 +428,3 @@ def import_package(session: Session, source, dry_run: bool = False, name: str | 
         if not dry_run:
             session.flush()
     return report
-
-
-# -- exporting -------------------------------------------------------------------------------
-
-
-def _public_rows(session: Session) -> dict[str, list[SQLModel]]:
-    """What anyone may see: active published services, without the places of confidential ones."""
-    services = session.exec(select(Service).where(Service.listed())).all()
-    service_ids = {s.id for s in services}
-    hidden_services = {s.id for s in services if s.confidential_location}
-    links = [
-        link
-        for link in session.exec(select(ServiceAtLocation)).all()
-        if link.service_id in service_ids and link.service_id not in hidden_services
-    ]
-    location_ids = {link.location_id for link in links}
-
-    def of_services(model):
-        return [row for row in session.exec(select(model)).all() if row.service_id in service_ids]
-
-    def of_locations(model):
-        return [row for row in session.exec(select(model)).all() if row.location_id in location_ids]
-
-    def not_at_hidden_places(rows):
-        return [row for row in rows if row.location_id is None or row.location_id in location_ids]
-
-    organization_ids = {s.organization_id for s in services}
-    shown = {"service": service_ids, "organization": organization_ids, "location": location_ids}
-    return {
-        "organizations": [o for o in session.exec(select(Organization)).all() if o.id in organization_ids],
-        "taxonomies": session.exec(select(Taxonomy)).all(),
-        "taxonomy_terms": session.exec(select(TaxonomyTerm)).all(),
-        "services": services,
-        "locations": [loc for loc in session.exec(select(Location)).all() if loc.id in location_ids],
-        "addresses": of_locations(Address),
-        "service_at_location": links,
-        "phones": not_at_hidden_places(of_services(Phone)),
-        "contacts": of_services(Contact),
-        "schedules": of_services(Schedule),
-        "service_areas": of_services(ServiceArea),
-        "languages": not_at_hidden_places(of_services(Language)),
-        "accessibility": of_locations(Accessibility),
-        "attributes": [a for a in session.exec(select(Attribute)).all()
-                       if a.link_id in shown.get(a.link_entity, set())],
-    }
-
-
-def csv_text(value) -> str:
-    """A value as a data package cell: ISO dates, enum values, true and false."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if hasattr(value, "value"):
-        return str(value.value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _without_fields(resource: dict, names: tuple[str, ...]) -> dict:
-    fields = [f for f in resource["schema"]["fields"] if f["name"] not in names]
-    return {**resource, "schema": {**resource["schema"], "fields": fields}}
-
-
-def package_files(session: Session, descriptor_template: str | Path, public_only: bool = True) -> dict[str, str]:
-    """The directory as a data package: file name → text, one CSV per table plus the descriptor.
-
-    A public package holds only what anyone may see, and never the professional-only columns.
-    """
-    if public_only:
-        tables = _public_rows(session)
-    else:
-        tables = {name: session.exec(select(model)).all() for name, model in TABLES.items()}
-    descriptor = json.loads(Path(descriptor_template).read_text(encoding="utf-8"))
-    resources = {resource["name"]: resource for resource in descriptor["resources"]}
-    files, written = {}, []
-    for name, rows in tables.items():
-        resource = resources[name]
-        if public_only and name == "services":
-            resource = _without_fields(resource, STAFF_ONLY_COLUMNS)
-        columns = [f["name"] for f in resource["schema"]["fields"]]
-        out = io.StringIO(newline="")
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_package_safe(csv_text(getattr(row, column, None))) for column in columns])
-        files[resource["path"]] = out.getvalue()
-        written.append(resource)
-    descriptor["resources"] = written
-    files[DESCRIPTOR] = json.dumps(descriptor, indent=2) + "\n"
-    return files
-
-
-def export_package(session: Session, destination: str | Path, descriptor_template: str | Path,
-                   public_only: bool = True) -> Path:
-    """Write the directory as a data package folder."""
-    destination = Path(destination)
-    if destination.exists():
-        shutil.rmtree(destination)
-    destination.mkdir(parents=True)
-    for path, text in package_files(session, descriptor_template, public_only).items():
-        (destination / path).write_text(text, encoding="utf-8", newline="")
-    return destination
-
-
-def package_zip(session: Session, descriptor_template: str | Path, public_only: bool = True) -> bytes:
-    """The directory as a zipped data package, built in memory."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, text in package_files(session, descriptor_template, public_only).items():
-            archive.writestr(path, text)
-    return buffer.getvalue()

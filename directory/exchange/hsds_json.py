@@ -3,13 +3,13 @@
 Accepts one service (GET /api/services/{id}), a list of them, or a page whose "contents"
 holds them. The access conditions that openreferral.py publishes as attributes under our
 own taxonomy come back to the Service columns they were made from, dates included.
-Values are left as the JSON has them: hsds.py checks and converts them exactly as it does
+Values are left as the JSON has them: datapackage.py checks and converts them exactly as it does
 CSV cells, so there is one set of rules for both. No Flask here.
 """
 
 from dataclasses import dataclass, field
 
-from .openreferral import ACCESS_TAXONOMY_NAME, ACCESS_TERMS, ORGANIZATION_FIELDS, SERVICE_FIELDS
+from directory.exchange.openreferral import ACCESS_TAXONOMY_NAME, ACCESS_TERMS, ORGANIZATION_FIELDS, SERVICE_FIELDS
 
 # The columns our JSON carries for each table. An update sets only these, so what JSON never
 # holds (professional-only details, who verified a listing) is kept, while a field left out

@@ -7,11 +7,12 @@ its checked-on date as a sibling attribute, so any HSDS consumer can read them.
 """
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from enum import Enum
 
-from .display import ACCESS_FLAGS, ROUTE_FLAGS, SAFE_CONTACT_FLAGS
-from .models import (
+from directory.conditions import CONDITIONS, AccessCondition
+from directory.models import (
     Accessibility,
     Address,
     Answer,
@@ -62,16 +63,17 @@ def _fields(record, names: tuple[str, ...]) -> dict:
 # -- our published taxonomy of access conditions -------------------------------------------------
 
 
-def _access_terms() -> list[tuple[str, str, str]]:
-    """(code, name, description) of every access-condition term, derived from the wording we display."""
-    terms = [("immigration_status", "Helps people whatever their immigration status",
-              "open_to_all, restrictions (see the note attribute) or unknown"),
-             ("immigration_status_note", "Immigration status restrictions", "What the restrictions are")]
-    for spec in (*ACCESS_FLAGS, *ROUTE_FLAGS, *SAFE_CONTACT_FLAGS):
-        terms.append((spec.name, spec.question, "yes, no or unknown (unknown is never yes)"))
+def access_terms(conditions: Iterable[AccessCondition] = CONDITIONS) -> list[tuple[str, str, str]]:
+    """(code, name, description) of every published access-condition term, from the one list of conditions."""
+    published = [c for c in conditions if not c.professional_only]
+    terms = []
+    for condition in published:
+        terms.append((condition.name, condition.question, condition.api_description()))
+        if condition.note:
+            terms.append((condition.note, f"{condition.question}: what the restrictions are", "Free text"))
     terms.append(("data_sharing_stance", "What the service shares with Immigration Enforcement", "Free text"))
-    named = [code for code, _, _ in terms if code != "immigration_status_note"]
-    terms += [(f"{code}_checked_on", f"Date checked: {code.replace('_', ' ')}", "ISO 8601 date") for code in named]
+    dated = [c.name for c in published] + ["data_sharing_stance"]
+    terms += [(f"{code}_checked_on", f"Date checked: {code.replace('_', ' ')}", "ISO 8601 date") for code in dated]
     terms += [
         ("confidential_location", "Location kept confidential", "true when the address is withheld"),
         ("commissioned_by_pcc", "Commissioned by the Sussex Police and Crime Commissioner", "true or false"),
@@ -82,7 +84,7 @@ def _access_terms() -> list[tuple[str, str, str]]:
 
 ACCESS_TAXONOMY_ID = uuid.uuid5(NAMESPACE, "taxonomy/access-conditions")
 ACCESS_TERMS = {code: (uuid.uuid5(NAMESPACE, f"term/{code}"), name, description)
-                for code, name, description in _access_terms()}
+                for code, name, description in access_terms()}
 
 
 def access_taxonomy_json() -> dict:
@@ -102,27 +104,10 @@ def access_term_json(code: str) -> dict:
     })
 
 
-def _access_values(service: Service) -> dict[str, object]:
-    values: dict[str, object] = {
-        "immigration_status": service.immigration_status.value,
-        "immigration_status_note": service.immigration_status_note,
-        "immigration_status_checked_on": service.immigration_status_checked_on,
-        "data_sharing_stance": service.data_sharing_stance,
-        "data_sharing_stance_checked_on": service.data_sharing_stance_checked_on,
-        "confidential_location": service.confidential_location,
-        "commissioned_by_pcc": service.commissioned_by_pcc,
-        "national_helpline": service.national_helpline,
-    }
-    for spec in (*ACCESS_FLAGS, *ROUTE_FLAGS, *SAFE_CONTACT_FLAGS):
-        answer: Answer = getattr(service, spec.name)
-        values[spec.name] = answer.value
-        values[f"{spec.name}_checked_on"] = getattr(service, f"{spec.name}_checked_on")
-    return values
-
-
 def _access_attributes(service: Service) -> list[dict]:
     attributes = []
-    for code, value in _access_values(service).items():
+    for code in ACCESS_TERMS:
+        value = getattr(service, code)
         if value is None or value == "":
             continue
         if isinstance(value, bool):

@@ -3,8 +3,8 @@
 An import records every listing it creates or changes (the snapshot before and after, by
 whoever imported it, or "System" from the command line) in the same transaction as the
 change, and asks for those listings' search entries to be refreshed once it commits.
-This lives apart from hsds.py and services.py because it needs listings.py, which imports
-services.py, which imports hsds.py. No Flask here.
+It joins the package reader (datapackage.py) and the listing domain (directory/listings/), so
+neither needs to know the other. No Flask here.
 """
 
 import csv
@@ -14,16 +14,21 @@ import secrets
 import shutil
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import select
 
-from . import history, hsds, listings
-from .indexing import Indexer
-from .models import Attribute, Location, Organization, Service, ServiceAtLocation, User
-from .openreferral import ACCESS_TERMS
-from .services import SERVICE_PAGE_LOADS
+from directory import history
+from directory.conditions import CONDITIONS, AccessCondition
+from directory.exchange import datapackage
+from directory.exchange.export import csv_text
+from directory.exchange.openreferral import access_terms
+from directory.indexing import Indexer
+from directory.listings import editing as listings
+from directory.listings.queries import SERVICE_PAGE_LOADS
+from directory.models import Attribute, Location, Organization, Service, ServiceAtLocation, User
 
 IMPORT_ACTION = "imported"
 # Uploads wait here between their dry run and being applied; one never applied is removed after a day.
@@ -31,7 +36,7 @@ UPLOADS_KEPT_FOR_SECONDS = 24 * 60 * 60
 _UPLOAD_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
-def _listings_touched(session: Session, package: hsds.Package) -> set[uuid.UUID]:
+def _listings_touched(session: Session, package: datapackage.Package) -> set[uuid.UUID]:
     """Services whose own row, parts (phones, terms…) or places the package holds."""
     touched, places = set(), set()
     for table in package.tables.values():
@@ -53,12 +58,12 @@ def _listings_touched(session: Session, package: hsds.Package) -> set[uuid.UUID]
     return touched
 
 
-def _ids_in(package: hsds.Package, table_name: str) -> set[uuid.UUID]:
+def _ids_in(package: datapackage.Package, table_name: str) -> set[uuid.UUID]:
     table = package.tables.get(table_name)
     return {row.record.id for row in table.rows} if table else set()
 
 
-def _listings_shown_with(session: Session, package: hsds.Package) -> set[uuid.UUID]:
+def _listings_shown_with(session: Session, package: datapackage.Package) -> set[uuid.UUID]:
     """Services whose search entries show an organisation or term the package holds."""
     organization_ids, term_ids = _ids_in(package, "organizations"), _ids_in(package, "taxonomy_terms")
     found = set()
@@ -76,10 +81,10 @@ def _load_listings(session: Session, service_ids: set[uuid.UUID]) -> list[Servic
     return list(session.exec(select(Service).where(Service.id.in_(service_ids)).options(*SERVICE_PAGE_LOADS)))
 
 
-def preview_import(session: Session, source, name: str | None = None) -> hsds.ImportReport:
+def preview_import(session: Session, source, name: str | None = None) -> datapackage.ImportReport:
     """What an import would create and change, writing nothing (raises PackageError if it cannot import)."""
-    package = hsds.read_source(source, name)
-    report = hsds.import_package(session, package, dry_run=True)
+    package = datapackage.read_source(source, name)
+    report = datapackage.import_package(session, package, dry_run=True)
     in_file = set(report.service_ids)
     also_changed = [service.name for service in _load_listings(session, _listings_touched(session, package) - in_file)]
     report.updated_services = sorted(report.updated_services + also_changed, key=str.casefold)
@@ -87,16 +92,16 @@ def preview_import(session: Session, source, name: str | None = None) -> hsds.Im
     return report
 
 
-def import_with_history(session: Session, source, user: User | None) -> hsds.ImportReport:
+def import_with_history(session: Session, source, user: User | None) -> datapackage.ImportReport:
     """Import all or nothing, with a history record for each listing created or changed. The caller commits.
 
     Every changed listing moves on a version, so an edit begun before the import cannot
     silently overwrite it.
     """
-    package = hsds.read_source(source)
+    package = datapackage.read_source(source)
     touched = _listings_touched(session, package)
     before = {service.id: listings.service_snapshot(service) for service in _load_listings(session, touched)}
-    report = hsds.import_package(session, package)
+    report = datapackage.import_package(session, package)
     in_file = set(report.service_ids)
     session.expire_all()
     for service in _load_listings(session, touched):
@@ -114,7 +119,7 @@ def import_with_history(session: Session, source, user: User | None) -> hsds.Imp
     return report
 
 
-def load_package(session: Session, indexer: Indexer, source) -> hsds.ImportReport:
+def load_package(session: Session, indexer: Indexer, source) -> datapackage.ImportReport:
     """Import as "System" with history (all or nothing), commit, then rebuild the index from the database."""
     try:
         report = import_with_history(session, source, None)
@@ -173,22 +178,23 @@ def remove_stale_uploads(folder: Path) -> None:
 # -- the spreadsheet export ------------------------------------------------------------------
 
 
-def _access_columns() -> list[str]:
-    """Each access condition followed by the date it was checked, in the order we publish them."""
+def spreadsheet_access_columns(conditions: Iterable[AccessCondition] = CONDITIONS) -> list[tuple[str, str]]:
+    """(column, heading) of each published access condition followed by the date it was checked."""
+    headings = {code: name for code, name, _ in access_terms(conditions)}
     columns = []
-    for code in ACCESS_TERMS:
+    for code in headings:
         if not code.endswith("_checked_on"):
             columns.append(code)
-            if f"{code}_checked_on" in ACCESS_TERMS:
+            if f"{code}_checked_on" in headings:
                 columns.append(f"{code}_checked_on")
-    return columns
+    return [(code, headings[code]) for code in columns]
 
 
 def _cell(value) -> str:
     """As in a data package, except that yes and no read better than true and false in a spreadsheet."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return hsds.csv_text(value)
+    return csv_text(value)
 
 
 def services_spreadsheet(session: Session) -> str:
@@ -201,16 +207,17 @@ def services_spreadsheet(session: Session) -> str:
                  selectinload(Service.service_areas),
                  selectinload(Service.attributes).selectinload(Attribute.taxonomy_term))
     ).all()
-    access = _access_columns()
+    access = [code for code, _ in spreadsheet_access_columns()]
+    headings = [heading for _, heading in spreadsheet_access_columns()]
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(["ID", "Organisation", "Service", "Status", "Published", "Needs", "Phones", "Email", "Website",
-                     "Areas", *(ACCESS_TERMS[code][1] for code in access), "Last verified on", "Last verified by"])
+                     "Areas", *headings, "Last verified on", "Last verified by"])
     for service in services:
         needs = sorted(a.taxonomy_term.name for a in service.attributes if a.link_type == "need")
         row = [service.id, service.organization.name, service.name, service.status, service.published,
                "; ".join(needs), "; ".join(p.number for p in service.phones), service.email, service.url,
                "; ".join(a.name for a in service.service_areas if a.name),
                *(getattr(service, code) for code in access), service.last_verified_on, service.last_verified_by]
-        writer.writerow([hsds.spreadsheet_safe(_cell(value)) for value in row])
+        writer.writerow([datapackage.spreadsheet_safe(_cell(value)) for value in row])
     return out.getvalue()

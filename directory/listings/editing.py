@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, func, select
 
-from . import history
-from .clock import in_words
-from .models import (
+from directory import history
+from directory.clock import in_words
+from directory.listings.queries import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY, SERVICE_PAGE_LOADS
+from directory.models import (
     Accessibility,
     Address,
     Attribute,
@@ -39,7 +40,6 @@ from .models import (
     User,
     utc_now,
 )
-from .services import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY, SERVICE_PAGE_LOADS
 
 TERM_TAXONOMIES = {"need": NEEDS_TAXONOMY, "audience": AUDIENCE_TAXONOMY, "delivery": DELIVERY_TAXONOMY}
 # Kept out of snapshots: identity, bookkeeping and the editorial state itself.
@@ -468,24 +468,3 @@ def place_locations(snapshot: dict, locate) -> dict:
             if point is not None:
                 location["latitude"], location["longitude"] = point.latitude, point.longitude
     return snapshot
-
-
-def all_services(session: Session, text: str = "", state: str = "") -> list[Service]:
-    """Every listing for the staff list, public or not, filtered by name and editorial state."""
-    query = select(Service).options(selectinload(Service.organization)).order_by(Service.name)
-    if text:
-        query = query.where(Service.name.ilike(f"%{text}%"))
-    if state == "draft":
-        query = query.where(Service.draft.is_not(None) | Service.published.is_(False))
-    elif state == "unpublished":
-        query = query.where(Service.published.is_(False))
-    elif state == "published":
-        query = query.where(Service.published.is_(True))
-    return list(session.exec(query))
-
-
-def organisations_with_listing_counts(session: Session) -> tuple[list[Organization], dict[uuid.UUID, int]]:
-    """Every organisation by name, and how many listings (public or not) each has."""
-    counts = dict(session.exec(
-        select(Service.organization_id, func.count(Service.id)).group_by(Service.organization_id)).all())
-    return list(session.exec(select(Organization).order_by(Organization.name))), counts

@@ -1,27 +1,27 @@
-"""Domain operations on the directory, as plain functions taking a session.
+"""Reading the directory, as plain functions taking a session: what pages, forms and the API show.
 
-Every write goes through here: it commits, then tells the search index.
+Nothing here writes: changes go through editing.py, which records history and queues the index.
 """
 
 import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, selectinload
-from sqlmodel import func, select
+from sqlmodel import SQLModel, func, select
 
-from search.distance import Point
-
-from .geo import Gazetteer, Place, Resolution
-from .models import (
+from directory.models import (
     Attribute,
     Language,
     Location,
+    Organization,
     Service,
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
 )
-from .postcodes import postcode_point
+from directory.places.gazetteer import Gazetteer, Place, Resolution
+from directory.places.postcodes import postcode_point
+from search.distance import Point
 
 NEEDS_TAXONOMY = "Safe Space Sussex needs"
 AUDIENCE_TAXONOMY = "Safe Space Sussex audience"
@@ -112,6 +112,12 @@ def listed_service_choices(session: Session) -> list[tuple[str, str]]:
     return [(str(service_id), name) for service_id, name in rows]
 
 
+def organisation_choices(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of every organisation, by name: for choosing one in a form."""
+    rows = session.exec(select(Organization.id, Organization.name).order_by(Organization.name)).all()
+    return [(str(organisation_id), name) for organisation_id, name in rows]
+
+
 def directory_is_empty(session: Session) -> bool:
     return session.exec(select(func.count(Service.id))).one() == 0
 
@@ -135,3 +141,63 @@ def place_for_search(session: Session, gazetteer: Gazetteer, where: str, browser
 
 def public_services_by_id(session: Session, service_ids: list[str]) -> dict[str, Service]:
     return {str(service.id): service for service in public_services_in_order(session, service_ids)}
+
+
+# -- what staff browse and edit -----------------------------------------------------------------
+
+OUR_TAXONOMIES = (NEEDS_TAXONOMY, AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY)
+
+
+def all_services(session: Session, text: str = "", state: str = "") -> list[Service]:
+    """Every listing for the staff list, public or not, filtered by name and editorial state."""
+    query = select(Service).options(selectinload(Service.organization)).order_by(Service.name)
+    if text:
+        query = query.where(Service.name.ilike(f"%{text}%"))
+    if state == "draft":
+        query = query.where(Service.draft.is_not(None) | Service.published.is_(False))
+    elif state == "unpublished":
+        query = query.where(Service.published.is_(False))
+    elif state == "published":
+        query = query.where(Service.published.is_(True))
+    return list(session.exec(query))
+
+
+def organisations_with_listing_counts(session: Session) -> tuple[list[Organization], dict[uuid.UUID, int]]:
+    """Every organisation by name, and how many listings (public or not) each has."""
+    counts = dict(session.exec(
+        select(Service.organization_id, func.count(Service.id)).group_by(Service.organization_id)).all())
+    return list(session.exec(select(Organization).order_by(Organization.name))), counts
+
+
+def organisation_by_id(session: Session, organisation_id: uuid.UUID) -> Organization | None:
+    return session.get(Organization, organisation_id)
+
+
+def services_of(session: Session, organisation_id: uuid.UUID) -> list[Service]:
+    """An organisation's listings, public or not, by name."""
+    return list(session.exec(select(Service).where(Service.organization_id == organisation_id).order_by(Service.name)))
+
+
+def our_taxonomies(session: Session) -> list[Taxonomy]:
+    """The taxonomies editors keep (needs, audience, delivery), by name."""
+    return list(session.exec(select(Taxonomy).where(Taxonomy.name.in_(OUR_TAXONOMIES)).order_by(Taxonomy.name)))
+
+
+def terms_by_taxonomy(session: Session, taxonomies: list[Taxonomy]) -> dict[uuid.UUID, list[TaxonomyTerm]]:
+    return {taxonomy.id: list(session.exec(select(TaxonomyTerm).where(TaxonomyTerm.taxonomy_id == taxonomy.id)
+                                           .order_by(TaxonomyTerm.name))) for taxonomy in taxonomies}
+
+
+def term_by_id(session: Session, term_id: uuid.UUID) -> TaxonomyTerm | None:
+    return session.get(TaxonomyTerm, term_id)
+
+
+def term_code_taken(session: Session, taxonomy_id: uuid.UUID, code: str) -> bool:
+    """Whether a list already has a term with this code: codes are what filters and links use."""
+    return session.exec(select(TaxonomyTerm.id).where(TaxonomyTerm.taxonomy_id == taxonomy_id,
+                                                      TaxonomyTerm.code == code)).first() is not None
+
+
+def current_record(session: Session, record: SQLModel) -> SQLModel | None:
+    """The record as the database has it now (after someone else's save)."""
+    return session.get(type(record), record.id)

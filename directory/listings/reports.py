@@ -3,10 +3,12 @@
 A report holds what is wrong and the visitor's optional words; nothing about who sent it.
 """
 
+import uuid
+
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
-from .models import ProblemReport, ReportStatus, Service, User, utc_now
+from directory.models import ProblemReport, ReportStatus, Service, User, utc_now
 
 # What a visitor can say is wrong, in the order the form offers it (the key is what is stored).
 REPORT_KINDS = {
@@ -29,6 +31,10 @@ def create_report(session: Session, service: Service, kind: str, details: str | 
     session.add(report)
     session.flush()
     return report
+
+
+def report_by_id(session: Session, report_id: uuid.UUID) -> ProblemReport | None:
+    return session.get(ProblemReport, report_id)
 
 
 def _with_services(session: Session, query) -> list[tuple[ProblemReport, Service]]:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
-from .models import Organization, Service, ServiceStatus
+from directory.models import Organization, Service, ServiceStatus
 
 
 def months_before(day: date, months: int) -> date:

@@ -1,23 +1,23 @@
-"""How a service's facts are said to the public, in one place so every page says them the same way.
+"""How a service's facts are said to people, in one place so every page says them the same way.
 
-A flag is a promise: "unknown" is always said as not known, never as yes, and every answer
-carries the date it was last checked.
+A flag is a promise: "not known" is always said as not known, never as yes, and every answer
+carries the date it was last checked. The questions and answers come from the one list of
+access conditions (directory/conditions.py).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import Flask, request, url_for
-
-from .clock import in_words
-from .history import field_changes
-from .models import Answer, ImmigrationStatus, Service
-
-ANSWER_WORDS = {Answer.YES: "Yes", Answer.NO: "No", Answer.UNKNOWN: "Not known: ask the service"}
+from directory.clock import in_words
+from directory.conditions import CONDITIONS, AccessCondition, Section
+from directory.models import Service
 
 
 @dataclass(frozen=True)
-class Condition:
+class AnswerRow:
+    """One condition as a page shows it: the question, the answer in words, and when it was checked."""
+
     question: str
     answer: str
     state: str  # "yes", "no" or "unknown": drives the tag colour, never the wording alone
@@ -25,74 +25,28 @@ class Condition:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class FlagSpec:
-    name: str
-    question: str
-    badge: str  # the short label shown on a search result when the answer is yes
-
-
-ACCESS_FLAGS = (
-    FlagSpec("nrpf_support", "Supports people with no recourse to public funds (NRPF)", "NRPF accepted"),
-    FlagSpec("no_id_needed", "No ID or proof of address needed", "No ID needed"),
-    FlagSpec("interpreters", "Interpreters available", "Interpreters"),
-    FlagSpec("free", "Free of charge", "Free"),
-)
-ROUTE_FLAGS = (
-    FlagSpec("self_referral", "You can contact them yourself (self-referral)", "Self-referral"),
-    FlagSpec("professional_referral", "Professionals can refer you", "Professional referral"),
-    FlagSpec("police_referral", "The police can refer you", "Police referral"),
-    FlagSpec("victim_hub_referral", "You can be referred through the Sussex Victim Hub", "Victim Hub"),
-    FlagSpec("police_independent", "You do not have to report to the police to get help", "No need to report"),
-    FlagSpec("anonymous_contact", "You can contact them without giving your name", "Anonymous contact"),
-)
-SAFE_CONTACT_FLAGS = (
-    FlagSpec("withheld_number_calls", "Calls you from a withheld number", "Withheld number"),
-    FlagSpec("leaves_voicemail", "Leaves voicemail messages", "Leaves voicemail"),
-    FlagSpec("sends_texts", "Sends text messages", "Sends texts"),
-    FlagSpec("sends_letters", "Sends letters by post", "Sends letters"),
-)
-BADGE_FLAGS = (*ACCESS_FLAGS, ROUTE_FLAGS[0], ROUTE_FLAGS[4])
-
-
-def immigration_condition(service: Service) -> Condition:
-    status = service.immigration_status
-    if status == ImmigrationStatus.OPEN_TO_ALL:
-        answer, state = "Yes, whatever your immigration status", "yes"
-    elif status == ImmigrationStatus.RESTRICTIONS:
-        answer, state = "There are some restrictions", "no"
-    else:
-        answer, state = "Not known: ask the service", "unknown"
-    return Condition(
-        question="Helps people whatever their immigration status",
-        answer=answer,
-        state=state,
-        checked_on=service.immigration_status_checked_on,
-        note=service.immigration_status_note,
+def answer_row(service: Service, condition: AccessCondition) -> AnswerRow:
+    wording = condition.wording_for(getattr(service, condition.name))
+    return AnswerRow(
+        question=condition.question,
+        answer=wording.public,
+        state=wording.state,
+        checked_on=getattr(service, condition.checked_on),
+        note=getattr(service, condition.note) if condition.note else None,
     )
 
 
-def flag_conditions(service: Service, specs: tuple[FlagSpec, ...]) -> list[Condition]:
-    conditions = []
-    for spec in specs:
-        value = getattr(service, spec.name)
-        conditions.append(
-            Condition(
-                question=spec.question,
-                answer=ANSWER_WORDS[value],
-                state=value.value,
-                checked_on=getattr(service, f"{spec.name}_checked_on"),
-            )
-        )
-    return conditions
+def answers_in(service: Service, section: Section, professional: bool = False,
+               conditions: Iterable[AccessCondition] = CONDITIONS) -> list[AnswerRow]:
+    """Every condition of one section of a service page; professional-only ones only for the signed in."""
+    return [answer_row(service, c) for c in conditions
+            if c.section == section and (professional or not c.professional_only)]
 
 
-def badges(service: Service) -> list[str]:
+def badges(service: Service, conditions: Iterable[AccessCondition] = CONDITIONS) -> list[str]:
     """Short labels for what a service has confirmed, for search results: yes answers only."""
-    labels = []
-    if service.immigration_status == ImmigrationStatus.OPEN_TO_ALL:
-        labels.append("Open regardless of immigration status")
-    labels += [spec.badge for spec in BADGE_FLAGS if getattr(service, spec.name) == Answer.YES]
+    labels = [c.badge for c in conditions
+              if c.badge and not c.professional_only and c.is_yes(getattr(service, c.name))]
     if service.national_helpline:
         labels.insert(0, "National helpline")
     return labels
@@ -131,46 +85,9 @@ def distance_text(service: Service, miles: float | None) -> str:
     return f"{miles:.1f} miles away"
 
 
-def pagination(page: int, page_count: int) -> dict:
-    """Parameters for GOV.UK's pagination: first, last and two either side, keeping the search."""
-    args = request.args.to_dict(flat=False)
-
-    def href(number: int) -> str:
-        return url_for(request.endpoint, **{**args, "page": number})
-
-    items, last_shown = [], 0
-    for number in range(1, page_count + 1):
-        if number in (1, page_count) or abs(number - page) <= 2:
-            if number - last_shown > 1:
-                items.append({"ellipsis": True})
-            items.append({"number": number, "href": href(number), "current": number == page})
-            last_shown = number
-    return {
-        "previous": {"href": href(page - 1)} if page > 1 else None,
-        "next": {"href": href(page + 1)} if page < page_count else None,
-        "items": items,
-    }
-
-
 def long_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "never"
 
 
 def date_time(value: datetime | None) -> str:
     return in_words(value) if value else ""
-
-
-def register_template_helpers(app: Flask) -> None:
-    app.add_template_filter(long_date)
-    app.add_template_filter(date_time)
-    app.add_template_global(field_changes)
-    app.add_template_global(immigration_condition)
-    app.add_template_global(flag_conditions)
-    app.add_template_global(badges)
-    app.add_template_global(need_names)
-    app.add_template_global(public_addresses)
-    app.add_template_global(distance_text)
-    app.add_template_global(pagination)
-    app.add_template_global(ACCESS_FLAGS, "ACCESS_FLAGS")
-    app.add_template_global(ROUTE_FLAGS, "ROUTE_FLAGS")
-    app.add_template_global(SAFE_CONTACT_FLAGS, "SAFE_CONTACT_FLAGS")

@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 from sqlmodel import delete, select
 
-from .models import ReferralRecord, Service, User
-from .review import months_before
+from directory.listings.review import months_before
+from directory.models import ReferralRecord, Service, User
 
 SMALLEST_SHOWN = 5
 DIMENSIONS = ("service", "crime_type", "district", "month")

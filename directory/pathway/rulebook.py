@@ -3,14 +3,16 @@
 No Flask here.
 """
 
+import uuid
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 from sqlmodel import func, select
 
-from . import history, listings
-from .models import PathwayRule, User
-from .pathways import Rule, RuleError, read_rules_file, rule_from_dict, rule_to_dict
+from directory import history
+from directory.listings import editing as listings
+from directory.models import PathwayRule, User
+from directory.pathway.rules import Rule, RuleError, read_rules_file, rule_from_dict, rule_to_dict
 
 
 def _row_dict(row: PathwayRule) -> dict:
@@ -24,6 +26,10 @@ def current_rules(session: Session) -> list[Rule]:
 
 def rule_rows(session: Session) -> list[PathwayRule]:
     return list(session.exec(select(PathwayRule).order_by(PathwayRule.position, PathwayRule.key)))
+
+
+def rule_by_id(session: Session, rule_id: uuid.UUID) -> PathwayRule | None:
+    return session.get(PathwayRule, rule_id)
 
 
 def install_rules(session: Session, path: str | Path) -> int:

@@ -9,14 +9,13 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
+from directory.indexing import Indexer
+from directory.listings.queries import public_services_by_id
+from directory.models import Service
+from directory.pathway.rules import ServiceQuery
+from directory.places.gazetteer import Place
 from search import SearchRequest
 from search.query import Hit
-
-from .geo import Place
-from .indexing import Indexer
-from .models import Service
-from .pathways import ServiceQuery
-from .services import public_services_by_id
 
 OFFICER_RADIUS_MILES = 25
 SHOWN = 10

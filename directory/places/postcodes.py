@@ -14,8 +14,8 @@ from pyproj import Transformer
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .geo import Point, normalise_postcode
-from .models import Postcode
+from directory.models import Postcode
+from directory.places.gazetteer import Point, normalise_postcode
 
 BATCH_SIZE = 5000
 # ONSPD marks postcodes with no grid reference with this latitude.

@@ -1,4 +1,5 @@
-"""The web layer's shared plumbing: a database session per request, safety headers, error pages."""
+"""The web layer, Flask only: blueprints by audience (public, officer, staff, api) and the plumbing they share:
+a database session per request, safety headers, error pages."""
 
 import logging
 import re
@@ -7,15 +8,16 @@ import secrets
 from flask import Flask, abort, g, render_template, request
 from flask_wtf.csrf import CSRFProtect
 
-from .api import api
-from .api.responses import error_response
-from .context import close_session
-from .display import register_template_helpers
-from .limits import limiter
-from .officer import officer
-from .public import public
-from .staff import STAFF_NAVIGATION, staff
-from .staff.access import login_manager
+from directory.web.api import api as api_blueprint
+from directory.web.api.responses import error_response
+from directory.web.context import close_session
+from directory.web.limits import limiter
+from directory.web.officer import officer as officer_blueprint
+from directory.web.public import public as public_blueprint
+from directory.web.staff import STAFF_NAVIGATION
+from directory.web.staff import staff as staff_blueprint
+from directory.web.staff.access import login_manager
+from directory.web.templating import register_template_helpers
 
 
 def _content_security_policy(nonce: str) -> str:
@@ -128,7 +130,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(500, _server_error)
     app.context_processor(lambda: {"cspNonce": g.get("csp_nonce", ""), "staff_navigation": STAFF_NAVIGATION})
     register_template_helpers(app)
-    app.register_blueprint(public)
-    app.register_blueprint(api)
-    app.register_blueprint(staff)
-    app.register_blueprint(officer)
+    app.register_blueprint(public_blueprint)
+    app.register_blueprint(api_blueprint)
+    app.register_blueprint(staff_blueprint)
+    app.register_blueprint(officer_blueprint)

@@ -3,7 +3,7 @@
 from flask import current_app, g
 from sqlmodel import Session
 
-from .indexing import Indexer
+from directory.indexing import Indexer
 
 
 def get_session() -> Session:

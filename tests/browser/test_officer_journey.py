@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from directory.pathways import CRIME_TYPES
+from directory.pathway.rules import CRIME_TYPES
 from tests.browser.accounts import OFFICER
 from tests.browser.axe import accessibility_violations
 

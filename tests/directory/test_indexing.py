@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from app import create_app
 from directory.indexing import database_fingerprint, service_document
+from directory.listings.editing import queue_reindex
 from directory.models import Answer, ImmigrationStatus, Service, ServiceStatus
 from search import SearchRequest
 from tests.factories import make_service
@@ -81,8 +82,9 @@ def test_reindexing_a_service_that_closed_removes_it(app, session, reindex):
     service = make_service(session, "Advice line")
     reindex()
     service.status = ServiceStatus.TEMPORARILY_CLOSED
+    queue_reindex(session, service.id)
     session.commit()
-    app.extensions["indexer"].reindex(service)
+    assert app.extensions["indexer"].drain(session) == 0
     assert search_ids(app, text="advice") == []
 
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import Session
 
-from directory.services import public_services_in_order
+from directory.listings.queries import public_services_in_order
 from search import SearchRequest
 
 

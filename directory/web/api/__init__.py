@@ -4,4 +4,4 @@ from flask import Blueprint
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
-from . import routes  # noqa: E402,F401  (registers the views on the blueprint)
+from directory.web.api import routes  # noqa: E402,F401  (registers the views on the blueprint)

@@ -4,8 +4,8 @@ Response schemas describe the shapes we publish (HSDS 3.0's, with empty fields l
 the tests also validate responses against HSDS's own compiled schemas.
 """
 
-from ..openreferral import ACCESS_TAXONOMY_NAME, ACCESS_TERMS, API_VERSION
-from . import params as p
+from directory.exchange.openreferral import ACCESS_TAXONOMY_NAME, ACCESS_TERMS, API_VERSION
+from directory.web.api import params as p
 
 UUID = {"type": "string", "format": "uuid"}
 TEXT = {"type": "string"}

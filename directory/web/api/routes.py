@@ -2,9 +2,8 @@
 
 from flask import current_app, request, url_for
 
-from .. import catalogue
-from ..context import get_indexer, get_session
-from ..openreferral import (
+from directory.exchange import catalogue
+from directory.exchange.openreferral import (
     API_VERSION,
     PROFILE_URL,
     organization_json,
@@ -14,11 +13,12 @@ from ..openreferral import (
     service_json,
     service_list_json,
 )
-from ..services import parse_id, public_service
-from . import api
-from . import params as p
-from .openapi import openapi_document
-from .responses import error_response, json_response, ndjson_response, newest
+from directory.listings.queries import parse_id, public_service
+from directory.web.api import api
+from directory.web.api import params as p
+from directory.web.api.openapi import openapi_document
+from directory.web.api.responses import error_response, json_response, ndjson_response, newest
+from directory.web.context import get_indexer, get_session
 
 
 @api.errorhandler(p.ParameterError)

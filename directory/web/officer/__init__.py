@@ -7,4 +7,4 @@ from flask import Blueprint
 
 officer = Blueprint("officer", __name__, cli_group="referrals")
 
-from . import routes  # noqa: E402,F401  (routes register on import)
+from directory.web.officer import routes  # noqa: E402,F401  (routes register on import)

@@ -15,9 +15,9 @@ from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from ..clock import uk_today
-from ..fields import DayMonthYearField
-from ..pathways import AGE_GROUPS, CRIME_TYPES, GENDERS, RISKS, Answers
+from directory.clock import uk_today
+from directory.pathway.rules import AGE_GROUPS, CRIME_TYPES, GENDERS, RISKS, Answers
+from directory.web.fields import DayMonthYearField
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 

@@ -7,20 +7,26 @@ import click
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from .. import referrals
-from ..cards import days_in_words, qr_svg, read_phrases, wording_for
-from ..clock import uk_today
-from ..context import get_geocoder, get_indexer, get_session
-from ..db import session_scope
-from ..models import Role
-from ..pathway_services import services_for_pathway
-from ..pathways import CRIME_TYPES, RISKS, evaluate
-from ..rulebook import current_rules
-from ..services import listed_service_choices, parse_id, place_for_search, public_services_in_order, spoken_languages
-from ..shortlists import ShortlistExpired, ShortlistInvalid, expires_on, make_token, read_token
-from ..staff.access import acting_user, requires
-from . import officer
-from .forms import PathwayForm, ReferralForm, SupportCardForm
+from directory.clock import uk_today
+from directory.db import session_scope
+from directory.listings.queries import (
+    listed_service_choices,
+    parse_id,
+    place_for_search,
+    public_services_in_order,
+    spoken_languages,
+)
+from directory.models import Role
+from directory.pathway import referrals
+from directory.pathway.cards import days_in_words, qr_svg, read_phrases, wording_for
+from directory.pathway.rulebook import current_rules
+from directory.pathway.rules import CRIME_TYPES, RISKS, evaluate
+from directory.pathway.services import services_for_pathway
+from directory.pathway.shortlists import ShortlistExpired, ShortlistInvalid, expires_on, make_token, read_token
+from directory.web.context import get_geocoder, get_indexer, get_session
+from directory.web.officer import officer
+from directory.web.officer.forms import PathwayForm, ReferralForm, SupportCardForm
+from directory.web.staff.access import acting_user, requires
 
 
 def _phrases():

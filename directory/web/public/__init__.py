@@ -4,4 +4,4 @@ from flask import Blueprint
 
 public = Blueprint("public", __name__)
 
-from . import routes  # noqa: E402,F401  (registers the views on the blueprint)
+from directory.web.public import routes  # noqa: E402,F401  (registers the views on the blueprint)

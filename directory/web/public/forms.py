@@ -28,22 +28,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from directory.conditions import filter_choices
+from directory.listings.queries import TermChoice
+from directory.listings.reports import REPORT_KINDS
+from directory.places.gazetteer import Place
 from search import SearchRequest
 from search.distance import Point
-
-from ..geo import Place
-from ..reports import REPORT_KINDS
-from ..services import TermChoice
-
-ACCESS_CHOICES = [
-    SelectChoice("open_to_all", "Open regardless of immigration status"),
-    SelectChoice("nrpf_support", "Supports people with no recourse to public funds (NRPF)"),
-    SelectChoice("interpreters", "Interpreters available"),
-    SelectChoice("self_referral", "You can contact them yourself"),
-    SelectChoice("police_independent", "You do not have to report to the police"),
-    SelectChoice("free", "Free of charge"),
-]
-
 
 RADIUS_CHOICES = [
     SelectChoice("1", "1 mile"),
@@ -65,7 +55,8 @@ def _choices(terms: list[TermChoice]) -> list[SelectChoice]:
 class SearchForm(Form):
     q = StringField("What do you need help with?", widget=GovTextInput())
     category = SelectMultipleField("Type of support", widget=GovCheckboxesInput())
-    access = SelectMultipleField("Access", choices=ACCESS_CHOICES, widget=GovCheckboxesInput())
+    access = SelectMultipleField("Access", choices=[SelectChoice(flag, label) for flag, label in filter_choices()],
+                                 widget=GovCheckboxesInput())
     audience = SelectMultipleField("Who it is for", widget=GovCheckboxesInput())
     delivery = SelectMultipleField("How you get help", widget=GovCheckboxesInput())
     language = SelectField("Language spoken", widget=GovSelect())

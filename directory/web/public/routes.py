@@ -4,13 +4,8 @@
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from ..clock import uk_today
-from ..context import get_geocoder, get_indexer, get_session
-from ..limits import PUBLIC_FORM_LIMIT, throttle
-from ..models import Service
-from ..reports import create_report
-from ..review import looks_out_of_date
-from ..services import (
+from directory.clock import uk_today
+from directory.listings.queries import (
     AUDIENCE_TAXONOMY,
     DELIVERY_TAXONOMY,
     NEEDS_TAXONOMY,
@@ -21,9 +16,14 @@ from ..services import (
     spoken_languages,
     terms_in,
 )
-from ..staff.access import can_see_professional_details
-from . import public
-from .forms import ProblemReportForm, SearchForm
+from directory.listings.reports import create_report
+from directory.listings.review import looks_out_of_date
+from directory.models import Service
+from directory.web.context import get_geocoder, get_indexer, get_session
+from directory.web.limits import PUBLIC_FORM_LIMIT, throttle
+from directory.web.public import public
+from directory.web.public.forms import ProblemReportForm, SearchForm
+from directory.web.staff.access import can_see_professional_details
 
 MAX_PAGE = 1000
 

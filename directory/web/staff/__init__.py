@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from ..models import Role
+from directory.models import Role
 
 staff = Blueprint("staff", __name__)
 
@@ -23,4 +23,4 @@ STAFF_NAVIGATION = [
 ]
 
 # Routes register on import.
-from . import auth, editing, moderation, organisations, review, rules, transfers, users  # noqa: E402,F401
+from directory.web.staff import auth, editing, moderation, organisations, review, rules, transfers, users  # noqa: E402,F401

@@ -6,9 +6,9 @@ from functools import wraps
 from flask import abort, current_app, session
 from flask_login import LoginManager, UserMixin, current_user, login_user
 
-from .. import accounts
-from ..context import get_session
-from ..models import Role, User
+from directory.accounts import users as accounts
+from directory.models import Role, User
+from directory.web.context import get_session
 
 
 class StaffLoginManager(LoginManager):

@@ -5,13 +5,13 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from .. import accounts
-from ..context import get_session
-from ..limits import SIGN_IN_ADDRESS_LIMIT, SIGN_IN_LIMIT, address_and_account, throttle
-from ..models import Role
-from . import staff
-from .access import acting_user, requires, start_signed_in_session
-from .forms import ConfirmForm, SignInForm
+from directory.accounts import users as accounts
+from directory.models import Role
+from directory.web.context import get_session
+from directory.web.limits import SIGN_IN_ADDRESS_LIMIT, SIGN_IN_LIMIT, address_and_account, throttle
+from directory.web.staff import staff
+from directory.web.staff.access import acting_user, requires, start_signed_in_session
+from directory.web.staff.forms import ConfirmForm, SignInForm
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 

@@ -3,18 +3,25 @@
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlmodel import select
 
-from .. import listings
-from ..clock import uk_today
-from ..context import get_indexer, get_session
-from ..history import history_of
-from ..models import ChangeRecord, Organization, Role, Service
-from ..services import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY, find_place, terms_in
-from . import staff
-from .access import acting_user, requires
-from .listing_forms import (
-    FLAG_SPECS,
+from directory.clock import uk_today
+from directory.conditions import CONDITIONS
+from directory.history import change_by_id, history_of
+from directory.listings import editing as listings
+from directory.listings.queries import (
+    AUDIENCE_TAXONOMY,
+    DELIVERY_TAXONOMY,
+    NEEDS_TAXONOMY,
+    all_services,
+    find_place,
+    organisation_choices,
+    terms_in,
+)
+from directory.models import Role, Service
+from directory.web.context import get_indexer, get_session
+from directory.web.staff import staff
+from directory.web.staff.access import acting_user, requires
+from directory.web.staff.listing_forms import (
     REPEATING,
     VersionForm,
     add_entry,
@@ -34,7 +41,7 @@ def _service_or_404(service_id: uuid.UUID) -> Service:
 
 def _form(formdata=None, data=None):
     db = get_session()
-    organisations = [(str(o.id), o.name) for o in db.exec(select(Organization).order_by(Organization.name))]
+    organisations = organisation_choices(db)
     terms = {"need": terms_in(db, NEEDS_TAXONOMY), "audience": terms_in(db, AUDIENCE_TAXONOMY),
              "delivery": terms_in(db, DELIVERY_TAXONOMY)}
     return make_service_form(organisations, terms, formdata=formdata, data=data)
@@ -59,15 +66,15 @@ def _empty_snapshot() -> dict:
 @requires(Role.EDITOR)
 def services():
     text, state = request.args.get("name", "").strip(), request.args.get("state", "")
-    return render_template("staff/services/list.html", services=listings.all_services(get_session(), text, state),
+    return render_template("staff/services/list.html", services=all_services(get_session(), text, state),
                            name=text, state=state)
 
 
 @staff.route("/staff/services/new", methods=["GET", "POST"])
 @requires(Role.EDITOR)
 def new_service():
-    defaults = form_data({**_empty_snapshot(), "service": {"status": "active", "immigration_status": "unknown",
-                                                            **{spec.name: "unknown" for spec in FLAG_SPECS}}}, 1)
+    defaults = form_data({**_empty_snapshot(), "service": {"status": "active",
+                                                            **{c.name: "unknown" for c in CONDITIONS}}}, 1)
     form = _form(request.form if request.method == "POST" else None, data=defaults)
     part = added_part(form) if request.method == "POST" else None
     if part:
@@ -160,7 +167,7 @@ def service_history(service_id: uuid.UUID):
 @requires(Role.EDITOR)
 def restore_service(entity_id: uuid.UUID, change_id: int):
     service = _service_or_404(entity_id)
-    change = get_session().get(ChangeRecord, change_id)
+    change = change_by_id(get_session(), change_id)
     form = VersionForm()
     if change is None or change.entity_id != service.id or not form.validate_on_submit():
         abort(404 if change is None else 400)

@@ -6,8 +6,8 @@ from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
-from ..accounts import password_problem
-from ..models import Role
+from directory.accounts.users import password_problem
+from directory.models import Role
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 ROLE_CHOICES = [

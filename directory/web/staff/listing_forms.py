@@ -6,6 +6,7 @@ details. Repeating parts (phones, opening hours…) show the saved entries plus 
 "Add another" buttons add more without JavaScript.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
 from flask import current_app
@@ -48,14 +49,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..display import ACCESS_FLAGS, ROUTE_FLAGS, SAFE_CONTACT_FLAGS
-from ..fields import DayMonthYearField
-from ..geo import normalise_postcode
-from ..models import Answer, ImmigrationStatus, ServiceStatus
-from ..phones import phone_problem
+from directory.conditions import CONDITIONS, AccessCondition
+from directory.listings.phones import phone_problem
+from directory.models import ServiceStatus
+from directory.places.gazetteer import normalise_postcode
+from directory.web.fields import DayMonthYearField
 
-ANSWER_CHOICES = [SelectChoice("yes", "Yes"), SelectChoice("no", "No"), SelectChoice("unknown", "Not known")]
-FLAG_SPECS = (*ACCESS_FLAGS, *ROUTE_FLAGS, *SAFE_CONTACT_FLAGS)
 REPEATING = ("phones", "contacts", "schedules", "service_areas", "languages", "locations")
 DAYS = [SelectChoice(code, name) for code, name in (
     ("MO", "Monday"), ("TU", "Tuesday"), ("WE", "Wednesday"), ("TH", "Thursday"), ("FR", "Friday"),
@@ -186,12 +185,6 @@ class ServiceForm(FlaskForm):
     interpretation_services = StringField("Interpreting", widget=GovTextInput(), validators=[Optional()])
     accessibility = StringField("Accessibility", widget=GovTextInput(), validators=[Optional()])
 
-    immigration_status = RadioField("Open regardless of immigration status?", widget=GovRadioInput(), choices=[
-        SelectChoice(ImmigrationStatus.OPEN_TO_ALL.value, "Yes: open to everyone whatever their status"),
-        SelectChoice(ImmigrationStatus.RESTRICTIONS.value, "No: there are restrictions"),
-        SelectChoice(ImmigrationStatus.UNKNOWN.value, "Not known")], validators=[InputRequired()])
-    immigration_status_note = StringField("Details", widget=GovTextInput(), validators=[Optional()])
-    immigration_status_checked_on = _checked_on()
     data_sharing_stance = TextAreaField("What they share with Immigration Enforcement", widget=GovTextArea(),
                                         validators=[Optional()])
     data_sharing_stance_checked_on = _checked_on()
@@ -226,10 +219,19 @@ class ServiceForm(FlaskForm):
             raise ValidationError("The oldest age must be the same as or more than the youngest age")
 
 
-for _spec in FLAG_SPECS:
-    setattr(ServiceForm, _spec.name, RadioField(_spec.question, widget=GovRadioInput(), choices=ANSWER_CHOICES,
-                                                validators=[InputRequired()]))
-    setattr(ServiceForm, f"{_spec.name}_checked_on", _checked_on())
+def add_condition_fields(form_class: type[FlaskForm], conditions: Iterable[AccessCondition] = CONDITIONS) -> None:
+    """An answer, a note where the condition has one, and a checked-on date for every access condition."""
+    for condition in conditions:
+        setattr(form_class, condition.name, RadioField(
+            condition.question, widget=GovRadioInput(), validators=[InputRequired()],
+            choices=[SelectChoice(wording.value, wording.editor) for wording in condition.wording]))
+        if condition.note:
+            setattr(form_class, condition.note, StringField("What the restrictions are", widget=GovTextInput(),
+                                                            validators=[Optional()]))
+        setattr(form_class, condition.checked_on, _checked_on())
+
+
+add_condition_fields(ServiceForm)
 for _part in REPEATING:
     setattr(ServiceForm, f"add_{_part}", SubmitField("Add another", widget=GovSubmitInput()))
 
@@ -257,13 +259,12 @@ def add_entry(form: ServiceForm, part: str) -> None:
 
 _SCALARS = ("organization_id", "name", "alternate_name", "description", "status", "alert", "url", "email",
             "application_process", "eligibility_description", "minimum_age", "maximum_age", "fees_description",
-            "interpretation_services", "accessibility", "immigration_status", "immigration_status_note",
-            "data_sharing_stance", "confidential_location", "commissioned_by_pcc", "national_helpline",
-            "referral_line", "secure_email", "referral_criteria", *(spec.name for spec in FLAG_SPECS))
-_DATES = ("immigration_status_checked_on", "data_sharing_stance_checked_on",
-          *(f"{spec.name}_checked_on" for spec in FLAG_SPECS))
-_CHECKED = {f"{spec.name}_checked_on": spec.name for spec in FLAG_SPECS} | {
-    "immigration_status_checked_on": "immigration_status", "data_sharing_stance_checked_on": "data_sharing_stance"}
+            "interpretation_services", "accessibility", "data_sharing_stance", "confidential_location",
+            "commissioned_by_pcc", "national_helpline", "referral_line", "secure_email", "referral_criteria",
+            *(name for c in CONDITIONS for name in (c.name, c.note) if name))
+# Each checked-on date, and the answer it dates.
+_CHECKED = {c.checked_on: c.name for c in CONDITIONS} | {"data_sharing_stance_checked_on": "data_sharing_stance"}
+_DATES = tuple(_CHECKED)
 _ENTRY_FIELDS = {
     "phones": ("number", "description"),
     "contacts": ("name", "title", "email"),
@@ -350,8 +351,8 @@ def snapshot_from_form(form: ServiceForm, previous: dict, today: date) -> dict:
     service = {**old, **{name: form[name].data for name in _SCALARS}}
     for name in ("name", "alternate_name", "description", "alert", "url", "email", "application_process",
                  "eligibility_description", "fees_description", "interpretation_services", "accessibility",
-                 "immigration_status_note", "data_sharing_stance", "referral_line", "secure_email",
-                 "referral_criteria"):
+                 "data_sharing_stance", "referral_line", "secure_email", "referral_criteria",
+                 *(c.note for c in CONDITIONS if c.note)):
         service[name] = (service[name] or "").strip() or None
     for name in _DATES:
         value = form[name].data
@@ -359,7 +360,7 @@ def snapshot_from_form(form: ServiceForm, previous: dict, today: date) -> dict:
         changed = service[answer] != old.get(answer)
         if changed and (value.isoformat() if value else None) == old.get(name):
             value = today
-        if service[answer] in (None, Answer.UNKNOWN.value):
+        if service[answer] in (None, "unknown"):
             value = None
         service[name] = value.isoformat() if value else None
     snapshot = {

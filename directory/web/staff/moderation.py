@@ -4,20 +4,21 @@ import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from ..context import get_session
-from ..models import ProblemReport, ReportStatus, Role
-from ..reports import (
+from directory.listings.reports import (
     REPORT_KINDS,
     ReportAlreadyHandled,
     dismiss_report,
     handled_reports,
     open_reports,
+    report_by_id,
     report_counts,
     resolve_report,
 )
-from . import staff
-from .access import acting_user, requires
-from .forms import ConfirmForm
+from directory.models import ReportStatus, Role
+from directory.web.context import get_session
+from directory.web.staff import staff
+from directory.web.staff.access import acting_user, requires
+from directory.web.staff.forms import ConfirmForm
 
 _ACTIONS = {
     "resolve": (resolve_report, "Report marked as resolved."),
@@ -46,7 +47,7 @@ def reports():
 @requires(Role.EDITOR)
 def handle_report(report_id: uuid.UUID, action: str):
     db = get_session()
-    report = db.get(ProblemReport, report_id)
+    report = report_by_id(db, report_id)
     if report is None:
         abort(404)
     if ConfirmForm().validate_on_submit():

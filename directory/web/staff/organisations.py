@@ -3,20 +3,18 @@
 import uuid
 
 from flask import abort, flash, redirect, render_template, url_for
-from sqlmodel import select
 
-from .. import listings
-from ..context import get_indexer, get_session
-from ..history import history_of
-from ..models import Organization, Role, Service, Taxonomy, TaxonomyTerm
-from ..services import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY
-from . import staff
-from .access import acting_user, requires
-from .listing_forms import OrganisationForm, TermForm, form_values
+from directory.history import history_of
+from directory.listings import editing as listings
+from directory.listings import queries
+from directory.models import Organization, Role, TaxonomyTerm
+from directory.web.context import get_indexer, get_session
+from directory.web.staff import staff
+from directory.web.staff.access import acting_user, requires
+from directory.web.staff.listing_forms import OrganisationForm, TermForm, form_values
 
 ORGANISATION_FIELDS = ("name", "alternate_name", "description", "email", "website", "legal_status")
 TERM_FIELDS = ("name", "description")
-OUR_TAXONOMIES = (NEEDS_TAXONOMY, AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY)
 
 
 def _save(record, form, fields, entity_type, is_new, saved_message):
@@ -27,7 +25,7 @@ def _save(record, form, fields, entity_type, is_new, saved_message):
     try:
         listings.save_simple(db, record, values, edit, acting_user(), entity_type)
     except listings.EditConflict as clash:
-        current = db.get(type(record), record.id)
+        current = queries.current_record(db, record)
         form.version.data = str(current.version)
         return {"latest": clash.latest, "theirs": listings.simple_snapshot(current),
                 "yours": {**listings.simple_snapshot(current), **values}}
@@ -40,7 +38,7 @@ def _save(record, form, fields, entity_type, is_new, saved_message):
 @staff.route("/staff/organisations")
 @requires(Role.EDITOR)
 def organisations():
-    rows, counts = listings.organisations_with_listing_counts(get_session())
+    rows, counts = queries.organisations_with_listing_counts(get_session())
     return render_template("staff/organisations/list.html", organisations=rows, counts=counts)
 
 
@@ -49,7 +47,8 @@ def organisations():
 @requires(Role.EDITOR)
 def edit_organisation(organisation_id: uuid.UUID | None = None):
     db = get_session()
-    organisation = db.get(Organization, organisation_id) if organisation_id else Organization(name="", description="")
+    organisation = (queries.organisation_by_id(db, organisation_id) if organisation_id
+                    else Organization(name="", description=""))
     if organisation is None:
         abort(404)
     form = OrganisationForm(obj=organisation, version=str(organisation.version))
@@ -59,8 +58,7 @@ def edit_organisation(organisation_id: uuid.UUID | None = None):
                          "Organisation saved.")
         if conflict is None:
             return redirect(url_for("staff.edit_organisation", organisation_id=organisation.id))
-    services = db.exec(select(Service).where(Service.organization_id == organisation.id).order_by(Service.name)).all() \
-        if organisation_id else []
+    services = queries.services_of(db, organisation.id) if organisation_id else []
     return render_template("staff/organisations/edit.html", form=form, organisation=organisation if organisation_id
                            else None, services=services, conflict=conflict), 409 if conflict else 200
 
@@ -75,22 +73,17 @@ def history_page(record, entity_type: str, back: str, restore_endpoint: str | No
 @staff.route("/staff/organisations/<uuid:organisation_id>/history")
 @requires(Role.EDITOR)
 def organisation_history(organisation_id: uuid.UUID):
-    organisation = get_session().get(Organization, organisation_id) or abort(404)
+    organisation = queries.organisation_by_id(get_session(), organisation_id) or abort(404)
     back = url_for("staff.edit_organisation", organisation_id=organisation.id)
     return history_page(organisation, "organization", back)
-
-
-def _taxonomies() -> list[Taxonomy]:
-    return get_session().exec(select(Taxonomy).where(Taxonomy.name.in_(OUR_TAXONOMIES)).order_by(Taxonomy.name)).all()
 
 
 @staff.route("/staff/terms")
 @requires(Role.EDITOR)
 def terms():
     db = get_session()
-    taxonomies = _taxonomies()
-    by_taxonomy = {t.id: db.exec(select(TaxonomyTerm).where(TaxonomyTerm.taxonomy_id == t.id)
-                                 .order_by(TaxonomyTerm.name)).all() for t in taxonomies}
+    taxonomies = queries.our_taxonomies(db)
+    by_taxonomy = queries.terms_by_taxonomy(db, taxonomies)
     return render_template("staff/terms/list.html", taxonomies=taxonomies, by_taxonomy=by_taxonomy)
 
 
@@ -99,10 +92,10 @@ def terms():
 @requires(Role.EDITOR)
 def edit_term(term_id: uuid.UUID | None = None):
     db = get_session()
-    term = db.get(TaxonomyTerm, term_id) if term_id else TaxonomyTerm(name="", description="")
+    term = queries.term_by_id(db, term_id) if term_id else TaxonomyTerm(name="", description="")
     if term is None:
         abort(404)
-    taxonomies = {str(t.id): t for t in _taxonomies()}
+    taxonomies = {str(t.id): t for t in queries.our_taxonomies(db)}
     form = TermForm(obj=term, version=str(term.version), taxonomy=str(term.taxonomy_id or ""))
     form.taxonomy.choices = [(key, t.name) for key, t in taxonomies.items()]
     if term_id:
@@ -112,9 +105,7 @@ def edit_term(term_id: uuid.UUID | None = None):
     if form.validate_on_submit():
         if term_id is None:
             taxonomy = taxonomies[form.taxonomy.data]
-            clash = db.exec(select(TaxonomyTerm).where(TaxonomyTerm.taxonomy_id == taxonomy.id,
-                                                       TaxonomyTerm.code == form.code.data)).first()
-            if clash:
+            if queries.term_code_taken(db, taxonomy.id, form.code.data):
                 form.code.errors.append("That code is already in this list")
                 return render_template("staff/terms/edit.html", form=form, term=None, conflict=None)
             term.taxonomy_id, term.taxonomy, term.code = taxonomy.id, taxonomy.name, form.code.data
@@ -128,5 +119,5 @@ def edit_term(term_id: uuid.UUID | None = None):
 @staff.route("/staff/terms/<uuid:term_id>/history")
 @requires(Role.EDITOR)
 def term_history(term_id: uuid.UUID):
-    term = get_session().get(TaxonomyTerm, term_id) or abort(404)
+    term = queries.term_by_id(get_session(), term_id) or abort(404)
     return history_page(term, "taxonomy_term", url_for("staff.edit_term", term_id=term.id))

@@ -3,12 +3,12 @@
 
 from flask import current_app, render_template
 
-from ..clock import uk_today
-from ..context import get_session
-from ..models import Role
-from ..review import due_counts_by_organisation, months_before, review_due
-from . import staff
-from .access import requires
+from directory.clock import uk_today
+from directory.listings.review import due_counts_by_organisation, months_before, review_due
+from directory.models import Role
+from directory.web.context import get_session
+from directory.web.staff import staff
+from directory.web.staff.access import requires
 
 
 @staff.get("/staff/review")

@@ -25,17 +25,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from ..pathways import CHOICE_CONDITIONS, YES_NO_CONDITIONS
+from directory.conditions import filter_choices
+from directory.pathway.rules import CHOICE_CONDITIONS, YES_NO_CONDITIONS
 
-SEARCH_FLAGS = {
-    "open_to_all": "Open regardless of immigration status",
-    "nrpf_support": "Supports people with no recourse to public funds",
-    "interpreters": "Interpreters available",
-    "self_referral": "Self-referral",
-    "free": "Free",
-    "no_id_needed": "No ID needed",
-    "police_independent": "No need to report to the police",
-}
 YES_NO_LABELS = {
     "immigration_concern": "Concern about immigration status",
     "nrpf": "No recourse to public funds",
@@ -65,7 +57,7 @@ class RuleForm(FlaskForm):
     needs = SelectMultipleField("Needs the services help with (any of these)", widget=GovCheckboxesInput())
     audience = SelectMultipleField("Audience", widget=GovCheckboxesInput())
     flags = SelectMultipleField("Services must all offer", widget=GovCheckboxesInput(),
-                                choices=[SelectChoice(k, v) for k, v in SEARCH_FLAGS.items()])
+                                choices=[SelectChoice(flag, label) for flag, label in filter_choices()])
     add_step = SubmitField("Add another step", widget=GovSubmitInput())
     submit = SubmitField("Save the rule", widget=GovSubmitInput())
 

@@ -4,16 +4,18 @@ import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from .. import listings, rulebook
-from ..context import get_session
-from ..models import ChangeRecord, PathwayRule, Role
-from ..pathways import RuleError
-from ..services import AUDIENCE_TAXONOMY, NEEDS_TAXONOMY, terms_in
-from . import staff
-from .access import acting_user, requires
-from .listing_forms import VersionForm
-from .organisations import history_page
-from .rule_forms import RuleForm, rule_form_data, rule_from_form
+from directory.history import change_by_id
+from directory.listings import editing as listings
+from directory.listings.queries import AUDIENCE_TAXONOMY, NEEDS_TAXONOMY, terms_in
+from directory.models import PathwayRule, Role
+from directory.pathway import rulebook
+from directory.pathway.rules import RuleError
+from directory.web.context import get_session
+from directory.web.staff import staff
+from directory.web.staff.access import acting_user, requires
+from directory.web.staff.listing_forms import VersionForm
+from directory.web.staff.organisations import history_page
+from directory.web.staff.rule_forms import RuleForm, rule_form_data, rule_from_form
 
 
 @staff.get("/staff/pathway-rules")
@@ -39,7 +41,7 @@ def _form(row: PathwayRule, formdata=None) -> RuleForm:
 @requires(Role.EDITOR)
 def edit_pathway_rule(rule_id: uuid.UUID):
     db = get_session()
-    row = db.get(PathwayRule, rule_id) or abort(404)
+    row = rulebook.rule_by_id(db, rule_id) or abort(404)
     form = _form(row, request.form if request.method == "POST" else None)
     conflict = None
     if request.method == "POST" and form.add_step.data:
@@ -51,7 +53,7 @@ def edit_pathway_rule(rule_id: uuid.UUID):
         except RuleError as error:
             form.title.errors.append(str(error))
         except listings.EditConflict as clash:
-            row = db.get(PathwayRule, rule_id)
+            row = rulebook.rule_by_id(db, rule_id)
             form.version.data = str(row.version)
             current = {"title": row.title, "position": row.position, "conditions": row.conditions,
                        "steps": row.steps, "service_query": row.service_query}
@@ -66,7 +68,7 @@ def edit_pathway_rule(rule_id: uuid.UUID):
 @staff.get("/staff/pathway-rules/<uuid:rule_id>/history")
 @requires(Role.EDITOR)
 def pathway_rule_history(rule_id: uuid.UUID):
-    row = get_session().get(PathwayRule, rule_id) or abort(404)
+    row = rulebook.rule_by_id(get_session(), rule_id) or abort(404)
     return history_page(row, "pathway_rule", url_for("staff.edit_pathway_rule", rule_id=row.id),
                         restore_endpoint="staff.restore_pathway_rule")
 
@@ -75,8 +77,8 @@ def pathway_rule_history(rule_id: uuid.UUID):
 @requires(Role.EDITOR)
 def restore_pathway_rule(entity_id: uuid.UUID, change_id: int):
     db = get_session()
-    row = db.get(PathwayRule, entity_id) or abort(404)
-    change = db.get(ChangeRecord, change_id) or abort(404)
+    row = rulebook.rule_by_id(db, entity_id) or abort(404)
+    change = change_by_id(db, change_id) or abort(404)
     form = VersionForm()
     if not form.validate_on_submit():
         abort(400)

@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from wtforms import HiddenField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
-from ..hsds import source_kind
+from directory.exchange.datapackage import source_kind
 
 WRONG_TYPE = "The selected file must be a ZIP data package or an HSDS JSON file"
 

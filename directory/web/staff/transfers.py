@@ -7,11 +7,10 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
-from ..clock import uk_today
-from ..context import get_indexer, get_session
-from ..hsds import PackageError, package_zip
-from ..models import Role
-from ..transfers import (
+from directory.clock import uk_today
+from directory.exchange.datapackage import PackageError
+from directory.exchange.export import package_zip
+from directory.exchange.transfers import (
     claim_upload,
     discard_upload,
     import_with_history,
@@ -19,9 +18,11 @@ from ..transfers import (
     preview_import,
     services_spreadsheet,
 )
-from . import staff
-from .access import acting_user, requires
-from .transfer_forms import ApplyImportForm, ImportForm
+from directory.models import Role
+from directory.web.context import get_indexer, get_session
+from directory.web.staff import staff
+from directory.web.staff.access import acting_user, requires
+from directory.web.staff.transfer_forms import ApplyImportForm, ImportForm
 
 # What each HSDS table holds, in words an editor uses.
 TABLE_LABELS = {
@@ -108,7 +109,7 @@ def _upload_too_large(error):
 
 
 def _download(data: bytes, name: str, extension: str, mimetype: str) -> Response:
-    """An attachment named with today's date; web.py keeps it out of every cache (no-store)."""
+    """An attachment named with today's date; directory/web/__init__.py keeps it out of every cache (no-store)."""
     today = uk_today().isoformat()
     response = Response(data, mimetype=mimetype)
     filename = f"safe-space-directory-{name}-{today}.{extension}"

@@ -4,17 +4,17 @@ import uuid
 
 from flask import abort, flash, redirect, render_template, url_for
 
-from .. import accounts
-from ..context import get_session
-from ..history import history_of
-from ..models import Role, User
-from . import staff
-from .access import acting_user, requires
-from .forms import AccountDetailsForm, ConfirmForm, NewAccountForm, NewPasswordForm
+from directory.accounts import users as accounts
+from directory.history import history_of
+from directory.models import Role, User
+from directory.web.context import get_session
+from directory.web.staff import staff
+from directory.web.staff.access import acting_user, requires
+from directory.web.staff.forms import AccountDetailsForm, ConfirmForm, NewAccountForm, NewPasswordForm
 
 
 def _user_or_404(user_id: uuid.UUID) -> User:
-    user = get_session().get(User, user_id)
+    user = accounts.find_by_id(get_session(), user_id)
     if user is None:
         abort(404)
     return user

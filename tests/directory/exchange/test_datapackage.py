@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import func, select
 
-from directory.hsds import PackageError, export_package, import_package, read_package
+from directory.exchange.datapackage import PackageError, import_package, read_package
+from directory.exchange.export import export_package
 from directory.models import Organization, Service, ServiceStatus
 from tests.conftest import SAMPLE_DATA
 

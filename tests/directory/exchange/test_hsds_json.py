@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from directory import listings, transfers
-from directory.hsds import PackageError, import_package
+from directory.exchange import transfers
+from directory.exchange.datapackage import PackageError, import_package
+from directory.listings import editing as listings
 from directory.models import (
     PROFESSIONAL_FIELDS,
     Accessibility,

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from directory.pathways import (
+from directory.conditions import filter_choices
+from directory.pathway.rules import (
     AGE_GROUPS,
     CRIME_TYPES,
     RISKS,
@@ -20,13 +21,11 @@ from directory.pathways import (
     rule_from_dict,
 )
 
-DATA = Path(__file__).resolve().parents[2] / "data"
+DATA = Path(__file__).resolve().parents[3] / "data"
 RULES_FILE = DATA / "pathway_rules.toml"
 TAXONOMY_FILE = DATA / "sample" / "taxonomy_terms.csv"
-# The facts a service search can filter on (directory.indexing.service_flags, less national_helpline,
-# which the search keeps apart).
-SEARCH_FLAGS = {"open_to_all", "nrpf_support", "interpreters", "self_referral", "free", "no_id_needed",
-                "police_independent"}
+# The facts a service search can filter on: the filterable access conditions.
+SEARCH_FLAGS = {flag for flag, _ in filter_choices()}
 DO_NOT_SHARE = "Do not share"
 NRM = "National Referral Mechanism"
 

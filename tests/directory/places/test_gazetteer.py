@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from directory.geo import Gazetteer, normalise_postcode
+from directory.places.gazetteer import Gazetteer, normalise_postcode
 from search.distance import Point, miles_between
 
-GAZETTEER = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
+GAZETTEER = Path(__file__).resolve().parents[3] / "data" / "gazetteer"
 KM_PER_MILE = 1.609344
 
 

@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import func, select
 
 from directory.models import Postcode
-from directory.postcodes import postcode_point
+from directory.places.postcodes import postcode_point
 from search.distance import Point, miles_between
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "postcodes"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "postcodes"
 
 
 def count(session) -> int:

@@ -1,6 +1,8 @@
-"""The Open Referral UK read API, as a consumer (or the ORUK validator) uses it, on the sample data."""
+"""The Open Referral UK read API, as a consumer (or the ORUK validator) uses it, mostly on the sample data."""
 
 import json
+import shutil
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -8,8 +10,10 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from sqlmodel import Session, select
 
+from directory.exchange.openreferral import ACCESS_TAXONOMY_ID, ACCESS_TERMS
+from directory.listings.editing import queue_reindex
 from directory.models import Service, ServiceStatus, TaxonomyTerm
-from directory.openreferral import ACCESS_TAXONOMY_ID, ACCESS_TERMS
+from tests.factories import make_service
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 LISTS = ["/api/services", "/api/service_at_locations", "/api/organizations", "/api/taxonomies",
@@ -232,3 +236,36 @@ def test_conditional_get_answers_304_when_nothing_changed(sample_client, sample,
 def test_the_api_is_read_only(sample_client):
     assert sample_client.post("/api/services").status_code == 405
     assert sample_client.delete("/api/services").status_code == 405
+
+
+def found_by_api(client, words: str) -> list[str]:
+    response = get(client, "/api/services", search=words)
+    assert response.status_code == 200
+    return [item["id"] for item in response.json["contents"]]
+
+
+def delete_index(app) -> None:
+    """Delete the index folder under the running app, its searcher still open (as an operator might)."""
+    shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
+
+
+def test_api_search_rebuilds_a_deleted_index(app, client, session, reindex):
+    service = make_service(session, "Advice line")
+    reindex()
+    assert found_by_api(client, "advice") == [str(service.id)]  # a searcher is open now
+    delete_index(app)
+    assert found_by_api(client, "advice") == [str(service.id)]
+    delete_index(app)
+    response = client.get("/search", query_string={"q": "advice"})
+    assert response.status_code == 200 and "1 service found" in response.get_data(as_text=True)
+
+
+def test_api_search_applies_queued_index_updates(session, client, reindex):
+    service = make_service(session, "Advice line")
+    reindex()
+    service.name = "Befriending line"
+    service.last_modified = datetime.now(timezone.utc) + timedelta(seconds=5)
+    queue_reindex(session, service.id)
+    session.commit()  # queued as an edit leaves it, but not yet drained into the index
+    assert found_by_api(client, "befriending") == [str(service.id)]
+    assert found_by_api(client, "advice") == []

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
 from directory.models import ImmigrationStatus, Role, Service
-from directory.pathways import CRIME_TYPES
+from directory.pathway.rules import CRIME_TYPES
 from tests.conftest import _app
 from tests.factories import make_user, page_form, sign_in
 

@@ -5,9 +5,9 @@ from datetime import date
 
 from sqlmodel import select
 
-from directory import referrals
 from directory.models import ReferralRecord, Role
-from directory.referrals import suppress
+from directory.pathway import referrals
+from directory.pathway.referrals import suppress
 from tests.factories import make_service, make_user, page_form, sign_in
 
 

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from directory.shortlists import ShortlistExpired, ShortlistInvalid, make_token, read_token
+from directory.pathway.shortlists import ShortlistExpired, ShortlistInvalid, make_token, read_token
 
 SECRET = "test secret"
 

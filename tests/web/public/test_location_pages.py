@@ -10,9 +10,9 @@ from geopy.exc import GeocoderTimedOut, GeocoderUnavailable
 from geopy.geocoders import Nominatim
 
 from app import create_app
-from directory.geocoding import online_geocoder
+from directory.places.geocoding import online_geocoder
 
-GAZETTEER = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
+GAZETTEER = Path(__file__).resolve().parents[3] / "data" / "gazetteer"
 
 
 def page(client, **query) -> str:

@@ -64,7 +64,7 @@ def test_an_internal_error_shows_the_plain_error_page(app, client, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("directory.public.routes.terms_in", broken)
+    monkeypatch.setattr("directory.web.public.routes.terms_in", broken)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.get("/")
     assert response.status_code == 500

@@ -16,7 +16,7 @@ def title(response) -> str:
 
 
 @pytest.fixture
-def directory(session, reindex):
+def listings(session, reindex):
     services = {
         "open": make_service(session, "Domestic Abuse Outreach", needs={"domestic-abuse": "Domestic abuse"},
                              immigration_status=ImmigrationStatus.OPEN_TO_ALL,
@@ -34,7 +34,7 @@ def directory(session, reindex):
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_public_pages_set_no_cookies_and_send_no_referrer(client, directory, path):
+def test_public_pages_set_no_cookies_and_send_no_referrer(client, listings, path):
     response = client.get(path)
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
@@ -44,7 +44,7 @@ def test_public_pages_set_no_cookies_and_send_no_referrer(client, directory, pat
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_every_public_page_has_the_exit_button_and_sample_data_notice(client, directory, path):
+def test_every_public_page_has_the_exit_button_and_sample_data_notice(client, listings, path):
     html = client.get(path).get_data(as_text=True)
     assert 'data-module="govuk-exit-this-page"' in html
     assert 'rel="nofollow noreferrer"' in html
@@ -52,55 +52,55 @@ def test_every_public_page_has_the_exit_button_and_sample_data_notice(client, di
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_pages_load_nothing_from_other_hosts(client, directory, path):
+def test_pages_load_nothing_from_other_hosts(client, listings, path):
     html = client.get(path).get_data(as_text=True)
     loaded = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="([^"]+)"', html)
     assert loaded and all(url.startswith("/") for url in loaded)
 
 
-def test_page_titles_never_contain_the_search_words(client, directory):
+def test_page_titles_never_contain_the_search_words(client, listings):
     for words in ("rape", "forced marriage", "domestic abuse"):
         response = client.get("/search", query_string={"q": words})
         assert words not in title(response).lower()
-    assert title(client.get(f"/services/{directory['refuge'].id}")) == "Service details – Safe Space Directory"
+    assert title(client.get(f"/services/{listings['refuge'].id}")) == "Service details – Safe Space Directory"
 
 
-def test_home_page_lists_needs_to_browse(client, directory):
+def test_home_page_lists_needs_to_browse(client, listings):
     html = client.get("/").get_data(as_text=True)
     assert 'href="/search?category=domestic-abuse"' in html
     assert "Housing and refuge" in html
 
 
-def test_search_finds_services_and_shows_a_count(client, directory):
+def test_search_finds_services_and_shows_a_count(client, listings):
     html = client.get("/search?q=dv").get_data(as_text=True)
     assert "2 services found" in html
     assert "Domestic Abuse Outreach" in html and "Domestic Abuse Drop-in" in html
 
 
-def test_open_regardless_filter_never_includes_unknown_status(client, directory):
+def test_open_regardless_filter_never_includes_unknown_status(client, listings):
     html = client.get("/search?q=domestic&access=open_to_all").get_data(as_text=True)
     assert "1 service found" in html
     assert "Domestic Abuse Outreach" in html
     assert "Domestic Abuse Drop-in" not in html
 
 
-def test_unknown_is_said_as_not_known_never_as_yes(client, directory):
-    html = client.get(f"/services/{directory['unknown'].id}").get_data(as_text=True)
+def test_unknown_is_said_as_not_known_never_as_yes(client, listings):
+    html = client.get(f"/services/{listings['unknown'].id}").get_data(as_text=True)
     assert "Open regardless of immigration status" not in html
     assert "Not known: ask the service" in html
     assert "Yes, whatever your immigration status" not in html
 
 
-def test_service_page_shows_each_answer_with_the_date_it_was_checked(client, directory):
-    html = client.get(f"/services/{directory['open'].id}").get_data(as_text=True)
+def test_service_page_shows_each_answer_with_the_date_it_was_checked(client, listings):
+    html = client.get(f"/services/{listings['open'].id}").get_data(as_text=True)
     assert "Yes, whatever your immigration status" in html
     assert "Checked on 14 March 2026" in html
     assert "Checked on 2 April 2026" in html
     assert "10 Example Street, Brighton, BN1 1AA" in html
 
 
-def test_a_confidential_address_is_never_in_any_public_response(client, directory):
-    refuge = directory["refuge"]
+def test_a_confidential_address_is_never_in_any_public_response(client, listings):
+    refuge = listings["refuge"]
     for path in (f"/services/{refuge.id}", "/search", "/search?q=refuge", "/search?category=housing-refuge"):
         html = client.get(path).get_data(as_text=True)
         for secret in ("Hidden Lane", "BN3 9ZZ", "50.8312", "-0.1734"):
@@ -109,13 +109,13 @@ def test_a_confidential_address_is_never_in_any_public_response(client, director
     assert "The address is kept confidential" in client.get(f"/services/{refuge.id}").get_data(as_text=True)
 
 
-def test_inactive_services_are_not_public(client, directory):
-    assert client.get(f"/services/{directory['closed'].id}").status_code == 404
+def test_inactive_services_are_not_public(client, listings):
+    assert client.get(f"/services/{listings['closed'].id}").status_code == 404
     assert "Closed Counselling Service" not in client.get("/search?q=counselling").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/services/not-a-uuid", "/services/6f1d2c4e-0000-4000-8000-000000000000", "/nowhere"])
-def test_unknown_pages_get_the_404_page(client, directory, path):
+def test_unknown_pages_get_the_404_page(client, listings, path):
     response = client.get(path)
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
@@ -134,18 +134,18 @@ def test_unknown_pages_get_the_404_page(client, directory, path):
         {"category": "no-such-need", "access": "admin", "language": "zz", "audience": "x" * 500},
     ],
 )
-def test_bad_input_gets_a_normal_results_page(client, directory, query):
+def test_bad_input_gets_a_normal_results_page(client, listings, query):
     response = client.get("/search", query_string=query)
     assert response.status_code == 200
     assert "found" in response.get_data(as_text=True)
 
 
-def test_invalid_utf8_in_the_address_is_not_an_error(client, directory):
+def test_invalid_utf8_in_the_address_is_not_an_error(client, listings):
     response = client.get("/search?q=%ff%fe%00&category=%c3%28")
     assert response.status_code == 200
 
 
-def test_filters_apply_without_javascript_and_stay_ticked(client, directory):
+def test_filters_apply_without_javascript_and_stay_ticked(client, listings):
     html = client.get("/search?category=housing-refuge").get_data(as_text=True)
     assert "1 service found" in html
     assert re.search(r'value="housing-refuge"\s+checked', html)

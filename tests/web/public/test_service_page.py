@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from directory.listings.review import months_before
 from directory.models import Role
-from directory.review import months_before
 from tests.factories import csrf_token, make_service, make_user, sign_in
 
 STALE_WORDS = "may be out of date"

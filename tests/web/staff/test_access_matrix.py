@@ -57,7 +57,7 @@ RANK = {None: 0, Role.OFFICER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
 
 
 @pytest.fixture
-def directory(app):
+def one_of_everything(app):
     """One of everything a staff URL can name, plus an account of each role."""
     with Session(app.extensions["database"], expire_on_commit=False) as session:
         service = make_service(session, "Harbour advice line")
@@ -99,8 +99,8 @@ def test_every_staff_route_is_in_the_policy(app):
 
 
 @pytest.mark.parametrize("role", [None, Role.OFFICER, Role.EDITOR, Role.ADMIN], ids=lambda r: r.value if r else "anonymous")
-def test_each_role_gets_exactly_what_the_policy_allows(app, directory, role):
-    accounts, values = directory
+def test_each_role_gets_exactly_what_the_policy_allows(app, one_of_everything, role):
+    accounts, values = one_of_everything
     client = app.test_client()
     token = csrf_token(client, "/login")
     if role is not None:

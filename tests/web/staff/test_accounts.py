@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from directory import accounts
+from directory.accounts import users as accounts
 from directory.models import ChangeRecord, Role, User
 from tests.factories import PASSWORD, csrf_token, make_user, sign_in
 

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from directory import listings
 from directory.history import field_changes
+from directory.listings import editing as listings
 from directory.models import Answer, ChangeRecord, IndexOutbox, Role, Service, ServiceAtLocation
 from search import SearchRequest
 from tests.conftest import _app

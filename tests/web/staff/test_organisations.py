@@ -2,8 +2,8 @@
 
 from sqlmodel import select
 
+from directory.listings.queries import NEEDS_TAXONOMY
 from directory.models import ChangeRecord, Organization, Role, TaxonomyTerm
-from directory.services import NEEDS_TAXONOMY
 from search import SearchRequest
 from tests.factories import make_service, make_user, page_form, sign_in, term
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
-from directory import reports
+from directory.listings import reports
 from directory.models import ProblemReport, ReportStatus, Role
 from tests.factories import csrf_token, make_service, make_user, sign_in
 

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from directory.listings.review import due_counts_by_organisation, months_before, review_due
 from directory.models import Role, ServiceStatus
-from directory.review import due_counts_by_organisation, months_before, review_due
 from tests.factories import make_organization, make_service, make_user, sign_in
 
 TODAY = date(2026, 8, 31)

@@ -4,9 +4,9 @@ import re
 
 from sqlmodel import select
 
-from directory import rulebook
 from directory.models import ChangeRecord, PathwayRule, Role
-from directory.pathways import Answers, evaluate, read_rules_file
+from directory.pathway import rulebook
+from directory.pathway.rules import Answers, evaluate, read_rules_file
 from tests.factories import make_user, page_form, sign_in
 
 

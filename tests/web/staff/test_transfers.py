@@ -10,7 +10,9 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from directory import hsds, listings, transfers
+from directory.exchange import datapackage, export, transfers
+from directory.listings import editing as listings
+from directory.listings.queries import SERVICE_PAGE_LOADS
 from directory.models import (
     PROFESSIONAL_FIELDS,
     Address,
@@ -23,7 +25,6 @@ from directory.models import (
     Service,
     ServiceStatus,
 )
-from directory.services import SERVICE_PAGE_LOADS
 from search import SearchRequest
 from tests.conftest import SAMPLE_DATA, _app
 from tests.factories import csrf_token, make_organization, make_service, make_user, page_form, sign_in
@@ -89,7 +90,7 @@ def sample_files() -> dict[str, str]:
 
 def exported(app_, public_only: bool = False) -> bytes:
     with Session(app_.extensions["database"]) as session:
-        return hsds.package_zip(session, DESCRIPTOR, public_only=public_only)
+        return export.package_zip(session, DESCRIPTOR, public_only=public_only)
 
 
 def unzipped(data: bytes) -> dict[str, str]:
@@ -105,8 +106,8 @@ def table_rows(app_) -> dict[str, list[dict]]:
     """Every HSDS table's rows by id, without the editorial state an import never takes from a file."""
     with Session(app_.extensions["database"]) as session:
         found = {}
-        for name, model in hsds.TABLES.items():
-            skip = hsds.EDITORIAL_COLUMNS.get(model, frozenset())
+        for name, model in datapackage.TABLES.items():
+            skip = datapackage.EDITORIAL_COLUMNS.get(model, frozenset())
             found[name] = sorted((record.model_dump(exclude=set(skip)) for record in session.exec(select(model))),
                                  key=lambda row: str(row["id"]))
         return found
@@ -158,11 +159,11 @@ def a_listing_and_its_next_package(session, other_app) -> tuple[Service, bytes]:
     with Session(other_app.extensions["database"], expire_on_commit=False) as source:
         advice = make_service(source, "Harbour Advice", description="Weekday support.")
         source.commit()
-        first = hsds.package_zip(source, DESCRIPTOR, public_only=False)
+        first = export.package_zip(source, DESCRIPTOR, public_only=False)
         make_service(source, "Oak Tree Counselling")
         source.get(Service, advice.id).description = "Now open on Saturdays."
         source.commit()
-        second = hsds.package_zip(source, DESCRIPTOR, public_only=False)
+        second = export.package_zip(source, DESCRIPTOR, public_only=False)
     transfers.import_with_history(session, first, None)
     session.commit()
     return session.get(Service, advice.id), second

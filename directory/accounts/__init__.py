@@ -1,0 +1,1 @@
+"""Staff and officer accounts: passwords, roles, sign-in checks. No Flask."""

@@ -1,0 +1,166 @@
+"""The one list of access conditions: everything that stores, shows, filters, edits or exchanges one derives from it.
+
+A condition is a checked fact about a service that a victim or an officer relies on ("open
+whatever your immigration status", "calls from a withheld number"). Each is kept as an answer
+and the date it was last checked: a flag without a date is not a promise. Only the answer that
+means yes ever earns a badge or matches a filter; "not known" never does.
+
+From this list come the service table's columns and their validation, the index's flag terms,
+the public filter checkboxes and result badges, the rows of a service page, the staff editor's
+fields, the rule editor's choices, the API's access-condition attributes and the export columns.
+Adding a condition is one entry here, one migration adding its columns (`<name>` and
+`<name>_checked_on`) and its values in the sample data; nothing else.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Answer(str, Enum):
+    """A checked fact about a service: unknown is never shown or filtered as yes."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+class ImmigrationStatus(str, Enum):
+    OPEN_TO_ALL = "open_to_all"
+    RESTRICTIONS = "restrictions"
+    UNKNOWN = "unknown"
+
+
+class Section(str, Enum):
+    """Where a service page and the editor show a condition: the heading a person looks under."""
+
+    ROUTES = "How to get help"
+    ELIGIBILITY = "Who it is for"
+    SAFE_CONTACT = "Keeping contact safe"
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One possible answer: its stored value, what it means, and how people read it."""
+
+    value: str
+    state: str  # "yes", "no" or "unknown": the tag colour, badges and filters follow this, never the words
+    public: str
+    editor: str
+
+
+YES_NO_NOT_KNOWN = (
+    Wording("yes", "yes", "Yes", "Yes"),
+    Wording("no", "no", "No", "No"),
+    Wording("unknown", "unknown", "Not known: ask the service", "Not known"),
+)
+IMMIGRATION_WORDING = (
+    Wording("open_to_all", "yes", "Yes, whatever your immigration status",
+            "Yes: open to everyone whatever their status"),
+    Wording("restrictions", "no", "There are some restrictions", "No: there are restrictions"),
+    Wording("unknown", "unknown", "Not known: ask the service", "Not known"),
+)
+
+
+@dataclass(frozen=True)
+class AccessCondition:
+    """One condition. Its name is the database column, the API attribute code and the CSV column."""
+
+    name: str
+    question: str  # the public wording of the question, and the editor's label
+    section: Section
+    answers: type[Enum] = Answer  # the stored values (tri-state by default, or an enum of our own)
+    wording: tuple[Wording, ...] = YES_NO_NOT_KNOWN
+    badge: str | None = None  # the label a search result shows when the answer is yes; None: no badge
+    filter_label: str | None = None  # the public filter checkbox (and the rule editor's choice); None: not filterable
+    flag: str | None = None  # the index term for yes, when it is not the name
+    has_note: bool = False  # a free-text `<name>_note` says what a "no" means
+    professional_only: bool = False  # shown to signed-in officers and staff only: never published or filterable
+
+    @property
+    def checked_on(self) -> str:
+        return f"{self.name}_checked_on"
+
+    @property
+    def note(self) -> str | None:
+        return f"{self.name}_note" if self.has_note else None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The service columns this condition keeps, in the order exports list them."""
+        return tuple(filter(None, (self.name, self.note, self.checked_on)))
+
+    @property
+    def search_flag(self) -> str:
+        return self.flag or self.name
+
+    @property
+    def filterable(self) -> bool:
+        return self.filter_label is not None and not self.professional_only
+
+    @property
+    def unknown(self) -> Enum:
+        return self.answers("unknown")
+
+    def wording_for(self, value: Enum | str) -> Wording:
+        """The wording of a stored answer; anything unexpected reads as not known, never as yes."""
+        stored = getattr(value, "value", value)
+        by_value = {w.value: w for w in self.wording}
+        return by_value.get(stored, by_value["unknown"])
+
+    def is_yes(self, value: Enum | str) -> bool:
+        return self.wording_for(value).state == "yes"
+
+    def api_description(self) -> str:
+        values = ", ".join(w.value for w in self.wording)
+        return f"{values} (unknown is never yes)" + (f"; see {self.note}" if self.has_note else "")
+
+
+CONDITIONS: tuple[AccessCondition, ...] = (
+    AccessCondition("immigration_status", "Helps people whatever their immigration status", Section.ELIGIBILITY,
+                    answers=ImmigrationStatus, wording=IMMIGRATION_WORDING, has_note=True, flag="open_to_all",
+                    badge="Open regardless of immigration status",
+                    filter_label="Open regardless of immigration status"),
+    AccessCondition("nrpf_support", "Supports people with no recourse to public funds (NRPF)", Section.ELIGIBILITY,
+                    badge="NRPF accepted", filter_label="Supports people with no recourse to public funds (NRPF)"),
+    AccessCondition("no_id_needed", "No ID or proof of address needed", Section.ELIGIBILITY,
+                    badge="No ID needed", filter_label="No ID or proof of address needed"),
+    AccessCondition("interpreters", "Interpreters available", Section.ELIGIBILITY,
+                    badge="Interpreters", filter_label="Interpreters available"),
+    AccessCondition("free", "Free of charge", Section.ELIGIBILITY, badge="Free", filter_label="Free of charge"),
+    AccessCondition("self_referral", "You can contact them yourself (self-referral)", Section.ROUTES,
+                    badge="Self-referral", filter_label="You can contact them yourself (self-referral)"),
+    AccessCondition("professional_referral", "Professionals can refer you", Section.ROUTES),
+    AccessCondition("police_referral", "The police can refer you", Section.ROUTES),
+    AccessCondition("victim_hub_referral", "You can be referred through the Sussex Victim Hub", Section.ROUTES),
+    AccessCondition("police_independent", "You do not have to report to the police to get help", Section.ROUTES,
+                    badge="No need to report", filter_label="You do not have to report to the police"),
+    AccessCondition("anonymous_contact", "You can contact them without giving your name", Section.ROUTES),
+    AccessCondition("withheld_number_calls", "Calls you from a withheld number", Section.SAFE_CONTACT),
+    AccessCondition("leaves_voicemail", "Leaves voicemail messages", Section.SAFE_CONTACT),
+    AccessCondition("sends_texts", "Sends text messages", Section.SAFE_CONTACT),
+    AccessCondition("sends_letters", "Sends letters by post", Section.SAFE_CONTACT),
+)
+
+
+def in_section(section: Section, conditions: Iterable[AccessCondition] = CONDITIONS) -> tuple[AccessCondition, ...]:
+    return tuple(c for c in conditions if c.section == section)
+
+
+def filterable(conditions: Iterable[AccessCondition] = CONDITIONS) -> tuple[AccessCondition, ...]:
+    """The conditions a visitor or a pathway rule can ask for: each matches only a confirmed yes."""
+    return tuple(c for c in conditions if c.filterable)
+
+
+def filter_choices(conditions: Iterable[AccessCondition] = CONDITIONS) -> list[tuple[str, str]]:
+    """(index term, label) of each filter a visitor or a pathway rule can tick."""
+    return [(c.search_flag, c.filter_label) for c in filterable(conditions)]
+
+
+def confirmed_flags(service, conditions: Iterable[AccessCondition] = CONDITIONS) -> list[str]:
+    """The index terms of the filterable conditions a service has confirmed: never a no or a not known."""
+    return [c.search_flag for c in filterable(conditions) if c.is_yes(getattr(service, c.name))]
+
+
+def by_name(conditions: Iterable[AccessCondition] = CONDITIONS) -> dict[str, AccessCondition]:
+    return {c.name: c for c in conditions}

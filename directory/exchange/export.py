@@ -1,0 +1,163 @@
+"""The directory as an Open Referral HSDS tabular data package: one CSV per table and a descriptor. No Flask.
+
+A public package holds only what anyone may see: published, active listings, no confidential
+places and no professional-only or staff columns. The access-condition columns of the services
+table come from the one list of conditions, whatever the descriptor template says of them.
+"""
+
+import csv
+import io
+import json
+import shutil
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel, select
+
+from directory.conditions import CONDITIONS, AccessCondition
+from directory.exchange.datapackage import DESCRIPTOR, STAFF_ONLY_COLUMNS, TABLES, package_safe
+from directory.models import Service, ServiceAtLocation
+
+
+def _public_rows(session: Session) -> dict[str, list[SQLModel]]:
+    """What anyone may see: active published services, without the places of confidential ones."""
+    services = session.exec(select(Service).where(Service.listed())).all()
+    service_ids = {s.id for s in services}
+    hidden_services = {s.id for s in services if s.confidential_location}
+    links = [
+        link
+        for link in session.exec(select(ServiceAtLocation)).all()
+        if link.service_id in service_ids and link.service_id not in hidden_services
+    ]
+    location_ids = {link.location_id for link in links}
+
+    def everything(table: str) -> list[SQLModel]:
+        return list(session.exec(select(TABLES[table])))
+
+    def of_services(table: str) -> list[SQLModel]:
+        return [row for row in everything(table) if row.service_id in service_ids]
+
+    def of_locations(table: str) -> list[SQLModel]:
+        return [row for row in everything(table) if row.location_id in location_ids]
+
+    def not_at_hidden_places(rows):
+        return [row for row in rows if row.location_id is None or row.location_id in location_ids]
+
+    organization_ids = {s.organization_id for s in services}
+    shown = {"service": service_ids, "organization": organization_ids, "location": location_ids}
+    return {
+        "organizations": [o for o in everything("organizations") if o.id in organization_ids],
+        "taxonomies": everything("taxonomies"),
+        "taxonomy_terms": everything("taxonomy_terms"),
+        "services": services,
+        "locations": [loc for loc in everything("locations") if loc.id in location_ids],
+        "addresses": of_locations("addresses"),
+        "service_at_location": links,
+        "phones": not_at_hidden_places(of_services("phones")),
+        "contacts": of_services("contacts"),
+        "schedules": of_services("schedules"),
+        "service_areas": of_services("service_areas"),
+        "languages": not_at_hidden_places(of_services("languages")),
+        "accessibility": of_locations("accessibility"),
+        "attributes": [a for a in everything("attributes")
+                       if a.link_id in shown.get(a.link_entity, set())],
+    }
+
+
+def csv_text(value) -> str:
+    """A value as a data package cell: ISO dates, enum values, true and false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "value"):
+        return str(value.value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _without_fields(resource: dict, names: Iterable[str]) -> dict:
+    fields = [f for f in resource["schema"]["fields"] if f["name"] not in set(names)]
+    return {**resource, "schema": {**resource["schema"], "fields": fields}}
+
+
+def condition_fields(conditions: Iterable[AccessCondition] = CONDITIONS) -> list[dict]:
+    """Table Schema fields for the services table's access-condition columns."""
+    fields = []
+    for condition in conditions:
+        fields.append({"name": condition.name, "type": "string", "description": condition.question,
+                       "constraints": {"enum": [wording.value for wording in condition.wording]}})
+        if condition.note:
+            fields.append({"name": condition.note, "type": "string"})
+        fields.append({"name": condition.checked_on, "type": "date"})
+    return fields
+
+
+def services_resource(template: dict, conditions: Iterable[AccessCondition] = CONDITIONS) -> dict:
+    """The services resource with one column set per condition, where the template's first condition stood."""
+    conditions = tuple(conditions)
+    ours = {name for condition in conditions for name in condition.columns}
+    fields = template["schema"]["fields"]
+    at = next((i for i, f in enumerate(fields) if f["name"] in ours), len(fields))
+    kept = [f for f in fields if f["name"] not in ours]
+    at -= sum(1 for f in fields[:at] if f["name"] in ours)
+    schema = {**template["schema"], "fields": [*kept[:at], *condition_fields(conditions), *kept[at:]]}
+    return {**template, "schema": schema}
+
+
+def _not_public(conditions: Iterable[AccessCondition] = CONDITIONS) -> tuple[str, ...]:
+    """Service columns a public package leaves out: staff and professional details."""
+    return (*STAFF_ONLY_COLUMNS, *(name for c in conditions if c.professional_only for name in c.columns))
+
+
+def package_files(session: Session, descriptor_template: str | Path, public_only: bool = True) -> dict[str, str]:
+    """The directory as a data package: file name → text, one CSV per table plus the descriptor.
+
+    A public package holds only what anyone may see, and never the professional-only columns.
+    """
+    if public_only:
+        tables = _public_rows(session)
+    else:
+        tables = {name: session.exec(select(model)).all() for name, model in TABLES.items()}
+    descriptor = json.loads(Path(descriptor_template).read_text(encoding="utf-8"))
+    resources = {resource["name"]: resource for resource in descriptor["resources"]}
+    files, written = {}, []
+    for name, rows in tables.items():
+        resource = services_resource(resources[name]) if name == "services" else resources[name]
+        if public_only and name == "services":
+            resource = _without_fields(resource, _not_public())
+        columns = [f["name"] for f in resource["schema"]["fields"]]
+        out = io.StringIO(newline="")
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([package_safe(csv_text(getattr(row, column, None))) for column in columns])
+        files[resource["path"]] = out.getvalue()
+        written.append(resource)
+    descriptor["resources"] = written
+    files[DESCRIPTOR] = json.dumps(descriptor, indent=2) + "\n"
+    return files
+
+
+def export_package(session: Session, destination: str | Path, descriptor_template: str | Path,
+                   public_only: bool = True) -> Path:
+    """Write the directory as a data package folder."""
+    destination = Path(destination)
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
+    for path, text in package_files(session, descriptor_template, public_only).items():
+        (destination / path).write_text(text, encoding="utf-8", newline="")
+    return destination
+
+
+def package_zip(session: Session, descriptor_template: str | Path, public_only: bool = True) -> bytes:
+    """The directory as a zipped data package, built in memory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, text in package_files(session, descriptor_template, public_only).items():
+            archive.writestr(path, text)
+    return buffer.getvalue()

@@ -1,0 +1,46 @@
+"""What templates may call: the domain's wording, the one list of conditions, and GOV.UK pagination."""
+
+from flask import Flask, request, url_for
+
+from directory.conditions import CONDITIONS, Section, in_section
+from directory.history import field_changes
+from directory.listings.wording import (
+    answers_in,
+    badges,
+    date_time,
+    distance_text,
+    long_date,
+    need_names,
+    public_addresses,
+)
+
+
+def pagination(page: int, page_count: int) -> dict:
+    """Parameters for GOV.UK's pagination: first, last and two either side, keeping the search."""
+    args = request.args.to_dict(flat=False)
+
+    def href(number: int) -> str:
+        return url_for(request.endpoint, **{**args, "page": number})
+
+    items, last_shown = [], 0
+    for number in range(1, page_count + 1):
+        if number in (1, page_count) or abs(number - page) <= 2:
+            if number - last_shown > 1:
+                items.append({"ellipsis": True})
+            items.append({"number": number, "href": href(number), "current": number == page})
+            last_shown = number
+    return {
+        "previous": {"href": href(page - 1)} if page > 1 else None,
+        "next": {"href": href(page + 1)} if page < page_count else None,
+        "items": items,
+    }
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(long_date)
+    app.add_template_filter(date_time)
+    for helper in (field_changes, answers_in, in_section, badges, need_names, public_addresses, distance_text,
+                   pagination):
+        app.add_template_global(helper)
+    app.add_template_global(Section, "Section")
+    app.add_template_global(CONDITIONS, "CONDITIONS")
