@@ -19,9 +19,9 @@ __all__ = [
 class SearchEngine:
     """The small interface the rest of the app uses, so another backend could replace Whoosh."""
 
-    def __init__(self, index_dir: str | Path, synonyms_file: str | Path):
+    def __init__(self, index_dir: str | Path, synonyms_file: str | Path, document_shape: str = ""):
         self.synonyms = SynonymTable.from_file(synonyms_file)
-        self.index = SearchIndex(index_dir, self.synonyms)
+        self.index = SearchIndex(index_dir, self.synonyms, document_shape)
 
     def is_usable(self) -> bool:
         return self.index.is_usable()

@@ -102,9 +102,12 @@ class Fingerprint:
 class SearchIndex:
     """One index root on disk; safe to share between threads of one process."""
 
-    def __init__(self, root: str | os.PathLike, synonyms: SynonymTable):
+    def __init__(self, root: str | os.PathLike, synonyms: SynonymTable, document_shape: str = ""):
         self.root = Path(root)
         self.synonyms = synonyms
+        # Whatever else decides what documents hold (the caller's list of flags, say): an index built
+        # for another shape is not used, so a change there rebuilds the index instead of drifting.
+        self.document_shape = document_shape
         self._lock = threading.Lock()
         self._searcher = None
         self._searcher_generation = None
@@ -123,9 +126,10 @@ class SearchIndex:
             return None
 
     def _is_ours(self, current: dict | None) -> bool:
-        """Built by this schema version with this synonym table (documents are tagged by it)."""
+        """Built by this schema version, with this synonym table (documents are tagged by it) and document shape."""
         return bool(current) and current.get("schema_version") == SCHEMA_VERSION and (
-            current.get("synonyms") == self.synonyms.fingerprint)
+            current.get("synonyms") == self.synonyms.fingerprint) and (
+            current.get("document_shape", "") == self.document_shape)
 
     def is_usable(self) -> bool:
         """True when a complete index of this schema version and synonym table is in place."""
@@ -158,7 +162,8 @@ class SearchIndex:
             raise
         temporary = self.root / f"CURRENT.{uuid.uuid4().hex}"
         temporary.write_text(json.dumps(
-            {"generation": generation, "schema_version": SCHEMA_VERSION, "synonyms": self.synonyms.fingerprint}
+            {"generation": generation, "schema_version": SCHEMA_VERSION, "synonyms": self.synonyms.fingerprint,
+             "document_shape": self.document_shape}
         ))
         os.replace(temporary, self._current_file)
         self._remove_old_generations(keep={generation})

@@ -125,6 +125,12 @@ def test_an_index_built_with_another_synonym_table_is_rebuilt(tmp_path):
     assert not SearchEngine(tmp_path / "index", edited).is_usable()
 
 
+def test_an_index_built_for_another_document_shape_is_rebuilt(tmp_path):
+    SearchEngine(tmp_path / "index", "data/synonyms.txt", "flags-a").rebuild([document("a", "Advice line")])
+    assert SearchEngine(tmp_path / "index", "data/synonyms.txt", "flags-a").is_usable()
+    assert not SearchEngine(tmp_path / "index", "data/synonyms.txt", "flags-b").is_usable()
+
+
 def test_when_no_allowed_service_has_every_word_any_word_will_do(tmp_path):
     engine = SearchEngine(tmp_path / "index", "data/synonyms.txt")
     engine.rebuild([document("a", "Refuge advice line", needs="housing-refuge"),
