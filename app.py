@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from directory import cli, config, web
 from directory.db import make_engine, session_scope, upgrade_database
 from directory.exchange.transfers import load_package
-from directory.indexing import Indexer
+from directory.indexing import Indexer, document_shape
 from directory.listings.queries import directory_is_empty
 from directory.pathway.rulebook import install_rules
 from directory.places.gazetteer import Gazetteer
@@ -41,7 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     engine = make_engine(app.config["DATABASE_URL"])
     indexer = Indexer(
-        SearchEngine(app.config["SEARCH_INDEX_DIR"], app.config["SYNONYMS_FILE"]),
+        SearchEngine(app.config["SEARCH_INDEX_DIR"], app.config["SYNONYMS_FILE"], document_shape()),
         Gazetteer.from_folder(app.config["GAZETTEER_DIR"]),
     )
     app.extensions["database"] = engine

@@ -31,6 +31,16 @@ class ImmigrationStatus(str, Enum):
     UNKNOWN = "unknown"
 
 
+class SharingStance(str, Enum):
+    """What a service does with what a victim tells it, as far as the Home Office is concerned."""
+
+    NEVER_SHARES = "never_shares"
+    CONSENT_OR_RISK = "consent_or_risk"
+    STATUTORY = "statutory"
+    HOME_OFFICE_CONTRACT = "home_office_contract"
+    UNKNOWN = "unknown"
+
+
 class Section(str, Enum):
     """Where a service page and the editor show a condition: the heading a person looks under."""
 
@@ -61,6 +71,18 @@ IMMIGRATION_WORDING = (
     Wording("unknown", "unknown", "Not known: ask the service", "Not known"),
 )
 
+SHARING_WORDING = (
+    Wording("never_shares", "yes", "Never shares your information with the Home Office or Immigration Enforcement",
+            "Never shares with the Home Office"),
+    Wording("consent_or_risk", "yes", "Shares your information only if you agree, or if someone's life is at risk",
+            "Only with consent, or where a life is at risk"),
+    Wording("statutory", "no", "A public body: shares information where the law requires it",
+            "A statutory body: shares where the law requires"),
+    Wording("home_office_contract", "no", "Works under a Home Office contract and shares information with the "
+            "Home Office", "Shares under a Home Office contract"),
+    Wording("unknown", "unknown", "Not known: ask the service", "Not known"),
+)
+
 
 @dataclass(frozen=True)
 class AccessCondition:
@@ -74,7 +96,7 @@ class AccessCondition:
     badge: str | None = None  # the label a search result shows when the answer is yes; None: no badge
     filter_label: str | None = None  # the public filter checkbox (and the rule editor's choice); None: not filterable
     flag: str | None = None  # the index term for yes, when it is not the name
-    has_note: bool = False  # a free-text `<name>_note` says what a "no" means
+    note_label: str | None = None  # a free-text `<name>_note` beside the answer, in the service's words
     professional_only: bool = False  # shown to signed-in officers and staff only: never published or filterable
 
     @property
@@ -83,7 +105,7 @@ class AccessCondition:
 
     @property
     def note(self) -> str | None:
-        return f"{self.name}_note" if self.has_note else None
+        return f"{self.name}_note" if self.note_label else None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -113,14 +135,19 @@ class AccessCondition:
 
     def api_description(self) -> str:
         values = ", ".join(w.value for w in self.wording)
-        return f"{values} (unknown is never yes)" + (f"; see {self.note}" if self.has_note else "")
+        return f"{values} (unknown is never yes)" + (f"; see {self.note}" if self.note else "")
 
 
 CONDITIONS: tuple[AccessCondition, ...] = (
     AccessCondition("immigration_status", "Helps people whatever their immigration status", Section.ELIGIBILITY,
-                    answers=ImmigrationStatus, wording=IMMIGRATION_WORDING, has_note=True, flag="open_to_all",
+                    answers=ImmigrationStatus, wording=IMMIGRATION_WORDING, note_label="What the restrictions are",
+                    flag="open_to_all",
                     badge="Open regardless of immigration status",
                     filter_label="Open regardless of immigration status"),
+    AccessCondition("data_sharing_stance", "What they share with the Home Office", Section.ELIGIBILITY,
+                    answers=SharingStance, wording=SHARING_WORDING, note_label="What they say, in their words",
+                    filter_label="Does not share with the Home Office without your consent"),
+    AccessCondition("no_status_questions", "Does not ask about your immigration status", Section.ELIGIBILITY),
     AccessCondition("nrpf_support", "Supports people with no recourse to public funds (NRPF)", Section.ELIGIBILITY,
                     badge="NRPF accepted", filter_label="Supports people with no recourse to public funds (NRPF)"),
     AccessCondition("no_id_needed", "No ID or proof of address needed", Section.ELIGIBILITY,
@@ -141,6 +168,9 @@ CONDITIONS: tuple[AccessCondition, ...] = (
     AccessCondition("sends_texts", "Sends text messages", Section.SAFE_CONTACT),
     AccessCondition("sends_letters", "Sends letters by post", Section.SAFE_CONTACT),
 )
+
+# Every service column the conditions keep.
+CONDITION_COLUMNS = frozenset(name for condition in CONDITIONS for name in condition.columns)
 
 
 def in_section(section: Section, conditions: Iterable[AccessCondition] = CONDITIONS) -> tuple[AccessCondition, ...]:

@@ -70,6 +70,7 @@ def from_environment(instance_path: str) -> dict:
         # The officer's tools: the shipped pathway rules, the support card's wording and links.
         "PATHWAY_RULES_FILE": str(PROJECT_ROOT / "data" / "pathway_rules.toml"),
         "CARD_PHRASES_FILE": str(PROJECT_ROOT / "data" / "card_phrases.toml"),
+        "HARM_WORDS_FILE": str(PROJECT_ROOT / "data" / "harm_words.toml"),
         "SHORTLIST_DAYS": int(os.environ.get("SHORTLIST_DAYS", "30")),
         "REFERRAL_RETENTION_MONTHS": int(os.environ.get("REFERRAL_RETENTION_MONTHS", "24")),
     }

@@ -5,6 +5,7 @@ A confidential service is indexed at a coarse point (the town of its address, or
 centre of the area it serves), never at its own coordinates.
 """
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import delete, func, select, update
 
-from directory.conditions import confirmed_flags
+from directory.conditions import CONDITIONS, confirmed_flags, filter_choices
 from directory.models import (
     IndexOutbox,
     Location,
@@ -41,6 +42,11 @@ def _milliseconds(moment: datetime) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return int(moment.timestamp() * 1000)
+
+
+def document_shape(conditions=CONDITIONS) -> str:
+    """What decides a search document's flags: the filterable conditions. A change rebuilds the index."""
+    return hashlib.sha256(",".join(flag for flag, _ in filter_choices(conditions)).encode()).hexdigest()[:16]
 
 
 def service_flags(service: Service) -> list[str]:
@@ -212,7 +218,7 @@ class Indexer:
         return self._read(session, lambda: self.engine.search(request))
 
     def all_matching(self, session: Session, request: SearchRequest) -> list[Hit]:
-        """Every hit unpaged, for the API: it must find what the public search finds."""
+        """Every hit unpaged (for the API and the pathway): it finds what the public search finds."""
         return self._read(session, lambda: self.engine.all_matching(request))
 
     def _read(self, session: Session, query: Callable[[], T]) -> T:
@@ -223,4 +229,5 @@ class Indexer:
             return query()
         except IndexMissing:
             self.rebuild(session)
+            session.commit()  # the outbox rows the rebuild covered: no lock held while a long answer streams
             return query()

@@ -110,8 +110,9 @@ class Service(condition_columns(), table=True):
     last_modified: datetime = Field(default_factory=utc_now)
 
     # The access conditions' columns come from directory/conditions.py (see condition_columns).
-    data_sharing_stance: str | None = None
-    data_sharing_stance_checked_on: date | None = None
+    # A support card and the page its QR code opens show this (or the organisation's name), never
+    # the service's name, which can say what happened.
+    card_name: str | None = Field(default=None, max_length=80)
     accessibility: str | None = None
     confidential_location: bool = False
     commissioned_by_pcc: bool = False

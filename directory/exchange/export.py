@@ -97,15 +97,15 @@ def condition_fields(conditions: Iterable[AccessCondition] = CONDITIONS) -> list
 
 
 def services_resource(template: dict, conditions: Iterable[AccessCondition] = CONDITIONS) -> dict:
-    """The services resource with one column set per condition, where the template's first condition stood."""
-    conditions = tuple(conditions)
-    ours = {name for condition in conditions for name in condition.columns}
-    fields = template["schema"]["fields"]
-    at = next((i for i, f in enumerate(fields) if f["name"] in ours), len(fields))
-    kept = [f for f in fields if f["name"] not in ours]
-    at -= sum(1 for f in fields[:at] if f["name"] in ours)
-    schema = {**template["schema"], "fields": [*kept[:at], *condition_fields(conditions), *kept[at:]]}
-    return {**template, "schema": schema}
+    """The services resource with every condition's columns: where the template lists one, in its place
+    (files read by position keep working); a condition it lacks, after the template's last one."""
+    derived = {field["name"]: field for field in condition_fields(conditions)}
+    fields = [derived.pop(field["name"], field) for field in template["schema"]["fields"]]
+    names = {field["name"] for field in condition_fields(conditions)}
+    ours = [i for i, field in enumerate(fields) if field["name"] in names]
+    at = ours[-1] + 1 if ours else len(fields)
+    fields[at:at] = derived.values()
+    return {**template, "schema": {**template["schema"], "fields": fields}}
 
 
 def _not_public(conditions: Iterable[AccessCondition] = CONDITIONS) -> tuple[str, ...]:

@@ -70,9 +70,8 @@ def access_terms(conditions: Iterable[AccessCondition] = CONDITIONS) -> list[tup
     for condition in published:
         terms.append((condition.name, condition.question, condition.api_description()))
         if condition.note:
-            terms.append((condition.note, f"{condition.question}: what the restrictions are", "Free text"))
-    terms.append(("data_sharing_stance", "What the service shares with Immigration Enforcement", "Free text"))
-    dated = [c.name for c in published] + ["data_sharing_stance"]
+            terms.append((condition.note, f"{condition.question}: {condition.note_label.lower()}", "Free text"))
+    dated = [c.name for c in published]
     terms += [(f"{code}_checked_on", f"Date checked: {code.replace('_', ' ')}", "ISO 8601 date") for code in dated]
     terms += [
         ("confidential_location", "Location kept confidential", "true when the address is withheld"),

@@ -19,6 +19,7 @@ from sqlmodel import SQLModel, func, select
 
 from directory import history
 from directory.clock import in_words
+from directory.conditions import CONDITION_COLUMNS
 from directory.listings.queries import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY, SERVICE_PAGE_LOADS
 from directory.models import (
     Accessibility,
@@ -90,7 +91,9 @@ def _plain(value):
 
 
 def _row(record: SQLModel, skip: set[str]) -> dict:
-    return {name: _plain(getattr(record, name)) for name in type(record).model_fields if name not in skip}
+    """A record's fields; a service's own before its access conditions, so history reads name first."""
+    names = sorted(type(record).model_fields, key=lambda name: name in CONDITION_COLUMNS)
+    return {name: _plain(getattr(record, name)) for name in names if name not in skip}
 
 
 def _location_snapshot(link: ServiceAtLocation) -> dict:

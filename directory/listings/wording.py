@@ -52,6 +52,18 @@ def badges(service: Service, conditions: Iterable[AccessCondition] = CONDITIONS)
     return labels
 
 
+WEEK = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def open_around_the_clock(service: Service) -> bool:
+    """Open 24 hours every day: its hours run from 00:00 to midnight on all seven days."""
+    days = set()
+    for schedule in service.schedules:
+        if schedule.opens_at == "00:00" and schedule.closes_at in ("23:59", "24:00"):
+            days.update((schedule.byday or "").split(","))
+    return days >= set(WEEK)
+
+
 def need_names(service: Service) -> list[str]:
     return [a.taxonomy_term.name for a in service.attributes if a.link_type == "need"]
 

@@ -7,12 +7,15 @@ import uuid
 from pathlib import Path
 
 from sqlalchemy.orm import Session
-from sqlmodel import func, select
+from sqlmodel import select
 
 from directory import history
 from directory.listings import editing as listings
-from directory.models import PathwayRule, User
+from directory.models import ChangeRecord, PathwayRule, User
 from directory.pathway.rules import Rule, RuleError, read_rules_file, rule_from_dict, rule_to_dict
+
+# History actions that come with the shipped file, not from an editor here.
+SHIPPED_ACTIONS = ("installed", "upgraded")
 
 
 def _row_dict(row: PathwayRule) -> dict:
@@ -32,19 +35,42 @@ def rule_by_id(session: Session, rule_id: uuid.UUID) -> PathwayRule | None:
     return session.get(PathwayRule, rule_id)
 
 
+def _edited_here(session: Session, row: PathwayRule) -> bool:
+    """Whether anyone changed the rule in this install (rather than installing or upgrading it)."""
+    return session.exec(select(ChangeRecord.id).where(
+        ChangeRecord.entity_type == "pathway_rule", ChangeRecord.entity_id == row.id,
+        ChangeRecord.action.not_in(SHIPPED_ACTIONS)).limit(1)).first() is not None
+
+
 def install_rules(session: Session, path: str | Path) -> int:
-    """Load the shipped rules into an empty rulebook (the caller commits); returns how many."""
-    if session.exec(select(func.count(PathwayRule.id))).one():
-        return 0
-    rules = read_rules_file(path)
-    for rule in rules:
+    """Bring the shipped rules into the rulebook (the caller commits); returns how many it installed or upgraded.
+
+    A rule the rulebook lacks is installed. A rule nobody has edited here takes the shipped version
+    when it differs, so fixes reach running installs. A rule edited here is left as it is: local
+    policy is never overwritten. Safe to run on every start.
+    """
+    rows = {row.key: row for row in session.exec(select(PathwayRule))}
+    changed = 0
+    for rule in read_rules_file(path):
         data = rule_to_dict(rule)
-        row = PathwayRule(**data)
-        session.add(row)
-        session.flush()
-        history.record(session, entity_type="pathway_rule", entity_id=row.id, entity_name=row.title,
-                       action="installed", user=None, after=data, version=1)
-    return len(rules)
+        row = rows.get(rule.key)
+        if row is None:
+            row = PathwayRule(**data)
+            session.add(row)
+            session.flush()
+            history.record(session, entity_type="pathway_rule", entity_id=row.id, entity_name=row.title,
+                           action="installed", user=None, after=data, version=1)
+        elif _row_dict(row) != data and not _edited_here(session, row):
+            before = _row_dict(row)
+            for name in ("title", "position", "conditions", "steps", "service_query"):
+                setattr(row, name, data[name])
+            row.version += 1
+            history.record(session, entity_type="pathway_rule", entity_id=row.id, entity_name=row.title,
+                           action="upgraded", user=None, before=before, after=data, version=row.version)
+        else:
+            continue
+        changed += 1
+    return changed
 
 
 def save_rule(session: Session, row: PathwayRule, data: dict, user: User, expected_version: int) -> None:

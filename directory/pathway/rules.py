@@ -2,8 +2,11 @@
 
 Rules are data (data/pathway_rules.toml, loaded into the database and edited by editors).
 Each rule says when it applies (every condition must hold; a condition lists the answers it
-accepts), the steps it adds (each with why, who and the policy it comes from) and what the
-matching services must offer. No Flask and no database here: tests call `evaluate` directly.
+accepts), the steps it adds (each with why, who and the policy it comes from; a step that
+refers the victim somewhere says which services it needs) and the needs of the harm, for the
+national helplines. Which access conditions those services must meet follows from the
+victim's circumstances, step by step (directory/pathway/services.py), not from the rules.
+No Flask and no database here: tests call `evaluate` directly.
 """
 
 import tomllib
@@ -23,12 +26,25 @@ CRIME_TYPES = {
 }
 RISKS = {"standard": "Standard", "medium": "Medium", "high": "High"}
 AGE_GROUPS = {"under_18": "Under 18", "18_to_64": "18 to 64", "65_and_over": "65 or over"}
+# The ages each group covers, to match services' age ranges.
+AGE_RANGES = {"under_18": (0, 17), "18_to_64": (18, 64), "65_and_over": (65, 150)}
 GENDERS = {"woman": "Woman or girl", "man": "Man or boy", "other": "Another gender", "not_said": "Not said"}
+ROLES = {"victim": "Victim", "witness": "Witness"}
 # Conditions a rule may set: a list of accepted values, or true/false for yes/no answers.
-CHOICE_CONDITIONS = {"crime_types": CRIME_TYPES, "risks": RISKS, "age_groups": AGE_GROUPS, "genders": GENDERS}
-YES_NO_CONDITIONS = ("immigration_concern", "nrpf", "interpreter", "children_in_household", "women_only")
-QUERY_KEYS = ("needs", "flags", "audience")
+CHOICE_CONDITIONS = {"crime_types": CRIME_TYPES, "risks": RISKS, "age_groups": AGE_GROUPS, "genders": GENDERS,
+                     "roles": ROLES}
+YES_NO_CONDITIONS = {
+    "personally_connected": "The suspect is a partner, ex-partner or family member",
+    "immigration_concern": "Concern about immigration status",
+    "nrpf": "No recourse to public funds",
+    "interpreter": "Needs an interpreter",
+    "children_in_household": "Children in the household",
+    "women_only": "Would prefer a women-only service",
+}
+QUERY_KEYS = ("needs",)
+REFERRAL_KEYS = {"needs", "words", "accommodation", "for_children"}
 _RULE_FIELDS = {"key", "title", "position", "conditions", "steps", "service_query"}
+_STEP_FIELDS = {"text", "why", "who", "source", "refers"}
 
 
 class RuleError(ValueError):
@@ -39,20 +55,72 @@ class RuleError(ValueError):
 class Answers:
     """What the officer told the pathway finder. Nothing here names or identifies the victim."""
 
-    crime_type: str
+    crime_types: tuple[str, ...]  # every harm that applies (domestic servitude by a spouse is two)
     risk: str = "standard"
     age_group: str = "18_to_64"
     gender: str = "not_said"
+    role: str = "victim"
+    personally_connected: bool = False
     immigration_concern: bool = False
     nrpf: bool = False
     interpreter: bool = False
     language: str | None = None  # ISO 639-1 code of the language the victim prefers, None for English
     children_in_household: bool = False
     women_only: bool = False
+    all_genders: bool = False  # the officer asks to see services for other genders too
 
-    def value(self, condition: str):
-        return getattr(self, {"crime_types": "crime_type", "risks": "risk", "age_groups": "age_group",
-                              "genders": "gender"}.get(condition, condition))
+    @property
+    def treated_as_domestic_abuse(self) -> bool:
+        """A harm by a partner, ex-partner or family member is domestic abuse (Domestic Abuse Act 2021
+        s.1-2, "personally connected"), so its steps apply, the immigration-doubt ones included. A
+        child's case stays a child protection case."""
+        return (self.personally_connected and self.age_group != "under_18"
+                and "domestic_abuse" not in self.crime_types)
+
+    @property
+    def harms(self) -> tuple[str, ...]:
+        return (*self.crime_types, "domestic_abuse") if self.treated_as_domestic_abuse else self.crime_types
+
+    def accepted_by(self, condition: str, accepted) -> bool:
+        if condition == "crime_types":
+            return bool(set(self.harms) & set(accepted))
+        value = getattr(self, {"risks": "risk", "age_groups": "age_group", "genders": "gender",
+                               "roles": "role"}.get(condition, condition))
+        return value == accepted if isinstance(accepted, bool) else value in accepted
+
+
+@dataclass(frozen=True)
+class Referral:
+    """The services a step refers the victim to: those helping with every one of `needs` (kept sorted: their
+    order means nothing), narrowed by `words` if given.
+
+    `accommodation` marks a place to stay (or money), where no recourse to public funds matters;
+    `for_children` marks services for the children of the household rather than for the victim.
+    """
+
+    needs: tuple[str, ...] = ()
+    words: str = ""
+    accommodation: bool = False
+    for_children: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "Referral | None":
+        if not data:
+            return None
+        if set(data) - REFERRAL_KEYS:
+            raise RuleError(f"refers takes only {', '.join(sorted(REFERRAL_KEYS))}")
+        needs = data.get("needs", [])
+        if not isinstance(needs, list) or not all(isinstance(code, str) for code in needs):
+            raise RuleError('refers.needs must be a list of codes, like needs = ["domestic-abuse"]')
+        if not needs and not data.get("words"):
+            raise RuleError("refers needs needs or words to find services")
+        return cls(needs=tuple(sorted(needs)), words=str(data.get("words", "")),
+                   accommodation=bool(data.get("accommodation")), for_children=bool(data.get("for_children")))
+
+    def to_dict(self) -> dict:
+        data = {"needs": list(self.needs), "words": self.words, "accommodation": self.accommodation,
+                "for_children": self.for_children}
+        return {key: value for key, value in data.items() if value}
 
 
 @dataclass(frozen=True)
@@ -61,6 +129,11 @@ class Step:
     why: str
     who: str
     source: str
+    refers: Referral | None = None
+
+    def to_dict(self) -> dict:
+        data = {"text": self.text, "why": self.why, "who": self.who, "source": self.source}
+        return {**data, "refers": self.refers.to_dict()} if self.refers else data
 
 
 @dataclass(frozen=True)
@@ -73,39 +146,18 @@ class Rule:
     service_query: dict
 
     def applies(self, answers: Answers) -> bool:
-        for condition, accepted in self.conditions.items():
-            value = answers.value(condition)
-            if isinstance(accepted, bool):
-                if value != accepted:
-                    return False
-            elif value not in accepted:
-                return False
-        return True
-
-
-@dataclass(frozen=True)
-class ServiceQuery:
-    """What the services beside the steps must offer: needs are alternatives, flags all must hold."""
-
-    needs: tuple[str, ...] = ()
-    flags: tuple[str, ...] = ()
-    audience: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
+        return all(answers.accepted_by(condition, accepted) for condition, accepted in self.conditions.items())
 
 
 @dataclass
 class Pathway:
     steps: list[Step] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
-    query: ServiceQuery = field(default_factory=ServiceQuery)
-
-
-def _union(values) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(value for group in values for value in group))
+    harm_needs: tuple[str, ...] = ()  # the needs of every applying rule: what the national helplines must help with
 
 
 def evaluate(rules: list[Rule], answers: Answers) -> Pathway:
-    """The steps of every rule that applies, in rule order, and the combined service query."""
+    """The steps of every rule that applies, in rule order, and the needs of the harm."""
     applying = sorted((rule for rule in rules if rule.applies(answers)), key=lambda rule: (rule.position, rule.key))
     steps, seen = [], set()
     for rule in applying:
@@ -113,13 +165,14 @@ def evaluate(rules: list[Rule], answers: Answers) -> Pathway:
             if step.text not in seen:  # two rules may share a step (e.g. DASH): say it once
                 seen.add(step.text)
                 steps.append(step)
-    query = ServiceQuery(
-        needs=_union(rule.service_query.get("needs", ()) for rule in applying),
-        flags=_union(rule.service_query.get("flags", ()) for rule in applying),
-        audience=_union(rule.service_query.get("audience", ()) for rule in applying),
-        languages=(answers.language,) if answers.language else (),
-    )
-    return Pathway(steps=steps, rules=[rule.key for rule in applying], query=query)
+
+    def added(rule: Rule) -> bool:
+        """Applies only through a harm added on the officer's answers (domestic abuse, for a partner's
+        stalking): its needs come after those of what the officer chose, so their helplines lead."""
+        return not set(rule.conditions.get("crime_types", ())) & set(answers.crime_types)
+
+    needs = dict.fromkeys(code for rule in sorted(applying, key=added) for code in rule.service_query.get("needs", ()))
+    return Pathway(steps=steps, rules=[rule.key for rule in applying], harm_needs=tuple(needs))
 
 
 def rule_from_dict(data: dict) -> Rule:
@@ -149,8 +202,7 @@ def rule_from_dict(data: dict) -> Rule:
         if not all(isinstance(codes, list) and all(isinstance(code, str) for code in codes)
                    for codes in query.values()):
             raise RuleError('service_query values must be lists of codes, like needs = ["fraud"]')
-        steps = tuple(Step(text=s["text"], why=s["why"], who=s["who"], source=s["source"])
-                      for s in data.get("steps", []))
+        steps = tuple(_step_from_dict(s) for s in data.get("steps", []))
         if not steps:
             raise RuleError("has no steps")
         return Rule(key=data["key"], title=data["title"], position=int(data.get("position", 0)),
@@ -161,9 +213,17 @@ def rule_from_dict(data: dict) -> Rule:
         raise RuleError(f"rule {key}: missing or malformed {error}") from error
 
 
+def _step_from_dict(data: dict) -> Step:
+    unexpected = set(data) - _STEP_FIELDS
+    if unexpected:
+        raise RuleError(f"unknown step field(s) {', '.join(sorted(unexpected))}")
+    return Step(text=data["text"], why=data["why"], who=data["who"], source=data["source"],
+                refers=Referral.from_dict(data.get("refers")))
+
+
 def rule_to_dict(rule: Rule) -> dict:
     return {"key": rule.key, "title": rule.title, "position": rule.position, "conditions": rule.conditions,
-            "steps": [step.__dict__ for step in rule.steps], "service_query": rule.service_query}
+            "steps": [step.to_dict() for step in rule.steps], "service_query": rule.service_query}
 
 
 def read_rules_file(path: str | Path) -> list[Rule]:

@@ -1,54 +1,250 @@
-"""The services beside a pathway: the rule engine's query run through the public search layer.
+"""The services beside a pathway: under each step that refers somewhere, and the national helplines.
 
-Safety filters (open regardless of immigration status, NRPF support…) are never relaxed.
-Preferences (a language, women-only) are dropped one at a time only when nothing matches,
-and the officer is told which. No Flask here.
+Designed for the hardest case first: a high-risk victim with no recourse to public funds and
+an insecure status must be offered at least as much as anyone else. So:
+- each step has its own search, nearest first, and its own share of the page;
+- a condition applies only where it matters: open regardless of immigration status to who a
+  service helps, no recourse to public funds to a place to stay, interpreters to services the
+  victim will speak to; never to the 24-hour national helplines, which are always shown;
+- "not known" never hides a service: it follows the confirmed ones, marked to check before
+  referring; only a confirmed "no", or an age or gender the service does not take, leaves a
+  service out, and the officer is told how many and why, and can see them;
+- a preference (language, women-only) that would empty a step is dropped for that step only.
+No Flask here.
 """
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy.orm import Session
 
+from directory.conditions import SharingStance, by_name
 from directory.indexing import Indexer
-from directory.listings.queries import public_services_by_id
+from directory.listings.queries import public_services_in_order
+from directory.listings.wording import open_around_the_clock
 from directory.models import Service
-from directory.pathway.rules import ServiceQuery
+from directory.pathway.rules import AGE_RANGES, Answers, Pathway, Referral, Step
 from directory.places.gazetteer import Place
 from search import SearchRequest
 from search.query import Hit
 
 OFFICER_RADIUS_MILES = 25
-SHOWN = 10
-_PREFERENCES = (("languages", "the language"), ("audience", "women-only"))
+SHOWN_PER_STEP = 5
+SHOWN_HELPLINES = 10
+CANDIDATES = 60  # searched per step, before conditions and eligibility are applied
+CHILDREN = (0, 17)
+_CONDITIONS = by_name()
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A condition a step's services must meet: its label, and the service's answer as yes, no or unknown."""
+
+    label: str
+    check: Callable[[Service], str]
+    checked_on: Callable[[Service], date | None]
+
+
+def _condition(name: str, label: str) -> Requirement:
+    condition = _CONDITIONS[name]
+    return Requirement(label, lambda s: condition.wording_for(getattr(s, name)).state,
+                       lambda s: getattr(s, condition.checked_on))
+
+
+def _takes_anyone(service: Service) -> str:
+    """A place to stay takes someone of insecure status if it is open to all, or has spaces for people
+    with no recourse to public funds (a refuge with some NRPF spaces counts)."""
+    states = {_condition(name, "").check(service) for name in ("immigration_status", "nrpf_support")}
+    return "yes" if "yes" in states else "no" if states == {"no"} else "unknown"
+
+
+def _latest_check(service: Service) -> date | None:
+    dates = [service.immigration_status_checked_on, service.nrpf_support_checked_on]
+    return max((d for d in dates if d), default=None)
+
+
+OPEN_TO_ALL = _condition("immigration_status", "Open regardless of immigration status")
+TAKES_ANYONE = Requirement("Takes people whatever their immigration status (open to all, or has spaces for "
+                           "people with no recourse to public funds)", _takes_anyone, _latest_check)
+NRPF = _condition("nrpf_support", "Supports people with no recourse to public funds")
+INTERPRETERS = _condition("interpreters", "Interpreters available")
+
+
+def requirements(answers: Answers, referral: Referral) -> list[Requirement]:
+    """What the services of one step must confirm, given the victim's circumstances."""
+    needed = []
+    if answers.immigration_concern or answers.nrpf:
+        needed.append(TAKES_ANYONE if referral.accommodation else OPEN_TO_ALL)
+    if answers.nrpf and referral.accommodation:
+        needed.append(NRPF)
+    if answers.interpreter and not referral.for_children:
+        needed.append(INTERPRETERS)
+    return needed
+
+
+def _codes(service: Service, link_type: str) -> set[str]:
+    return {a.taxonomy_term.code for a in service.attributes if a.link_type == link_type}
+
+
+def not_eligible(service: Service, answers: Answers, for_children: bool = False) -> str | None:
+    """Why a service cannot take this person (their age or gender), or None. Data facts, not preferences."""
+    youngest, oldest = CHILDREN if for_children else AGE_RANGES[answers.age_group]
+    low, high = service.minimum_age or 0, service.maximum_age if service.maximum_age is not None else 150
+    if high < youngest or low > oldest:
+        who = "children" if for_children else "this age"
+        ages = f"{low} and over" if service.maximum_age is None else f"{low} to {high}"
+        return f"Not for {who}: ages {ages}"
+    if not for_children and not answers.all_genders:
+        audience = _codes(service, "audience")
+        if answers.gender == "woman" and "men" in audience:
+            return "For men only"
+        if answers.gender == "man" and "women-only" in audience:
+            return "For women only"
+    return None
+
+
+@dataclass
+class Offered:
+    """A service under a step: whether each condition it must meet is confirmed, and any caution."""
+
+    service: Service
+    hit: Hit | None
+    not_confirmed: list[tuple[str, date | None]] = field(default_factory=list)
+    excluded_because: str | None = None
+    caution: str | None = None  # said beside the service, e.g. what it shares with the Home Office
+    unsafe_first_contact: bool = False  # shares with the Home Office under contract: listed last
+
+    @property
+    def confirmed(self) -> bool:
+        return not self.not_confirmed and not self.unsafe_first_contact
+
+
+@dataclass
+class StepServices:
+    step: Step
+    offered: list[Offered] = field(default_factory=list)  # confirmed first, then those to check
+    left_out: list[Offered] = field(default_factory=list)
+    relaxed: list[str] = field(default_factory=list)  # preferences dropped to find anything for this step
+    requirements: list[str] = field(default_factory=list)
 
 
 @dataclass
 class PathwayServices:
-    local: list[tuple[Service, Hit]] = field(default_factory=list)
-    national: list[Service] = field(default_factory=list)
-    relaxed: list[str] = field(default_factory=list)  # the preferences dropped to find anything
+    steps: list[StepServices] = field(default_factory=list)
+    helplines: list[Offered] = field(default_factory=list)
+    left_out_helplines: list[Offered] = field(default_factory=list)
+
+    def for_step(self, step: Step) -> StepServices | None:
+        return next((found for found in self.steps if found.step is step), None)
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.helplines) or any(found.offered for found in self.steps)
 
 
-def _request(query: ServiceQuery, place: Place | None) -> SearchRequest:
-    return SearchRequest(needs=query.needs, flags=query.flags, audience=query.audience, languages=query.languages,
-                         per_page=SHOWN, point=place.point if place else None,
+def _judge(service: Service, hit: Hit | None, needed: list[Requirement], answers: Answers,
+           for_children: bool) -> Offered:
+    item = Offered(service, hit)
+    reason = not_eligible(service, answers, for_children)
+    if reason:
+        item.excluded_because = reason
+        return item
+    for requirement in needed:
+        state = requirement.check(service)
+        if state == "no":
+            item.excluded_because = f"Confirmed not: {requirement.label.lower()}"
+            return item
+        if state == "unknown":
+            item.not_confirmed.append((requirement.label, requirement.checked_on(service)))
+    if answers.immigration_concern or answers.nrpf:
+        stance = SharingStance(service.data_sharing_stance)
+        if stance == SharingStance.HOME_OFFICE_CONTRACT:
+            item.caution = "Shares information with the Home Office under contract: not a safe first contact"
+            item.unsafe_first_contact = True
+        elif stance == SharingStance.STATUTORY:
+            item.caution = "A statutory body: shares information where the law requires it"
+    return item
+
+
+def _request(referral: Referral, answers: Answers, place: Place | None, languages: tuple[str, ...],
+             audience: tuple[str, ...]) -> SearchRequest:
+    return SearchRequest(text=referral.words, needs=referral.needs[:1], languages=languages, audience=audience,
+                         per_page=CANDIDATES, point=place.point if place else None,
                          radius_miles=OFFICER_RADIUS_MILES if place else None,
                          area_codes=place.area_codes if place else ())
 
 
-def services_for_pathway(session: Session, indexer: Indexer, query: ServiceQuery,
+def _candidates(session: Session, indexer: Indexer, request: SearchRequest, needs: tuple[str, ...] = (),
+                national_only: bool = False) -> list[tuple[Service, Hit]]:
+    """Services for a request, local ones (nearest first) before national ones, helping with all of `needs`.
+
+    The search takes needs as alternatives; every further need narrows by its own (cheap, id-only) search.
+    """
+    hits = indexer.all_matching(session, request)
+    for need in needs[1:]:
+        helping = {hit.service_id for hit in indexer.all_matching(session, SearchRequest(needs=(need,)))}
+        hits = [hit for hit in hits if hit.service_id in helping]
+    placed = [hit.distance_miles is not None or hit.covers_area for hit in hits]
+    hits = ([hit for hit, near in zip(hits, placed) if near][:CANDIDATES]
+            + [hit for hit, near in zip(hits, placed) if not near][:CANDIDATES])
+    services = {str(s.id): s for s in public_services_in_order(session, [hit.service_id for hit in hits])}
+    found = [(services[hit.service_id], hit) for hit in hits if hit.service_id in services]
+    found.sort(key=lambda pair: pair[0].national_helpline)  # stable: local first, in their order
+    return [(s, hit) for s, hit in found if s.national_helpline or not national_only]
+
+
+def _services_for_step(session: Session, indexer: Indexer, step: Step, answers: Answers,
+                       place: Place | None) -> StepServices:
+    referral = step.refers
+    needed = requirements(answers, referral)
+    preferences = [("languages", (answers.language,) if answers.language else (), "the language"),
+                   ("audience", ("women-only",) if answers.women_only and not referral.for_children else (),
+                    "women-only")]
+    chosen = {name: values for name, values, _ in preferences}
+    result = StepServices(step, requirements=[r.label for r in needed])
+    while True:
+        request = _request(referral, answers, place, chosen["languages"], chosen["audience"])
+        judged = [_judge(s, hit, needed, answers, referral.for_children)
+                  for s, hit in _candidates(session, indexer, request, referral.needs)]
+        kept = [item for item in judged if item.excluded_because is None]
+        dropped = next(((name, words) for name, values, words in preferences if chosen[name]), None)
+        if kept or dropped is None:
+            break
+        chosen[dropped[0]] = ()
+        result.relaxed.append(dropped[1])
+    # A step that names what it asks for ("Victim Hub", "IDVA") lists the services so named when there are
+    # any, not every listing that mentions the words. Confirmed first, then nearest (the sort is stable).
+    named = [item for item in kept if referral.words and referral.words.casefold() in item.service.name.casefold()]
+    kept = named or kept
+    kept.sort(key=lambda item: not item.confirmed)
+    result.offered = kept[:SHOWN_PER_STEP]
+    result.left_out = [item for item in judged if item.excluded_because]
+    return result
+
+
+def _helplines(session: Session, indexer: Indexer, pathway: Pathway, answers: Answers) -> list[Offered]:
+    """National helplines for the harm, no condition applied: those for the main harm first, 24-hour first."""
+    if not pathway.harm_needs:
+        return []
+    found = _candidates(session, indexer, SearchRequest(needs=pathway.harm_needs), national_only=True)
+
+    def rank(item: Offered):
+        needs = _codes(item.service, "need")
+        first = min(i for i, need in enumerate(pathway.harm_needs) if need in needs)
+        return item.unsafe_first_contact, first, not open_around_the_clock(item.service), item.service.name
+
+    return sorted((_judge(s, hit, [], answers, for_children=False) for s, hit in found), key=rank)
+
+
+def services_for_pathway(session: Session, indexer: Indexer, pathway: Pathway, answers: Answers,
                          place: Place | None) -> PathwayServices:
-    relaxed = []
-    results = indexer.search(session, _request(query, place))
-    for attribute, description in _PREFERENCES:
-        if results.hits or results.national or not getattr(query, attribute):
-            continue
-        query = replace(query, **{attribute: ()})
-        relaxed.append(description)
-        results = indexer.search(session, _request(query, place))
-    services = public_services_by_id(session, [hit.service_id for hit in results.hits + results.national])
-    return PathwayServices(
-        local=[(services[hit.service_id], hit) for hit in results.hits if hit.service_id in services],
-        national=[services[hit.service_id] for hit in results.national if hit.service_id in services],
-        relaxed=relaxed,
-    )
+    """The services under each step that refers somewhere, and the national helplines for the harm."""
+    found = PathwayServices()
+    for step in pathway.steps:
+        if step.refers is not None:
+            found.steps.append(_services_for_step(session, indexer, step, answers, place))
+    helplines = _helplines(session, indexer, pathway, answers)
+    found.helplines = [item for item in helplines if item.excluded_because is None][:SHOWN_HELPLINES]
+    found.left_out_helplines = [item for item in helplines if item.excluded_because]
+    return found

@@ -11,6 +11,7 @@ from directory.listings.wording import (
     distance_text,
     long_date,
     need_names,
+    open_around_the_clock,
     public_addresses,
 )
 
@@ -40,7 +41,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)
     for helper in (field_changes, answers_in, in_section, badges, need_names, public_addresses, distance_text,
-                   pagination):
+                   open_around_the_clock, pagination):
         app.add_template_global(helper)
     app.add_template_global(Section, "Section")
     app.add_template_global(CONDITIONS, "CONDITIONS")

@@ -12,6 +12,7 @@ from tests.browser.axe import accessibility_violations
 def answer_the_questions(page) -> None:
     page.goto("/pathway")
     page.get_by_label("Domestic abuse").check()
+    page.get_by_role("group", name=re.compile("partner, ex-partner or family member")).get_by_label("Yes").check()
     page.get_by_role("group", name="Risk level").get_by_label("High").check()
     page.get_by_label("18 to 64").check()
     page.get_by_label("Woman or girl").check()
@@ -54,17 +55,41 @@ def test_an_officer_gets_the_pathway_prints_it_and_gives_the_victim_a_card(open_
         assert label.lower() not in text and code not in text
     link = card.locator(".app-card__url").inner_text()
 
-    # The victim opens the link on their own phone: no account, no cookies, nothing about the crime.
+    # The victim opens the link on their own phone: in the card's language, no account, no cookies,
+    # nothing about the crime.
     victim = browser.new_context(viewport={"width": 375, "height": 740}, bypass_csp=True)
     try:
         phone = victim.new_page()
         phone.goto(link)
-        expect(phone.get_by_role("heading", level=1)).to_have_text("Services you can contact")
+        expect(phone.get_by_role("heading", level=1)).to_have_text("Wsparcie, z którego możesz skorzystać")
+        expect(phone.locator("html")).to_have_attribute("lang", "pl")
         assert phone.locator(".app-result").count() == 2
         assert victim.cookies() == []
         assert accessibility_violations(phone) == []
     finally:
         victim.close()
+
+
+def test_an_officer_makes_a_discreet_card_with_names_and_numbers_only(open_browser):
+    page = open_browser(OFFICER, bypass_csp=True)
+    answer_the_questions(page)
+    boxes = page.locator("input[name=services]")
+    for index in range(2):
+        boxes.nth(index).check()
+    page.get_by_label("Discreet card: names and numbers only").check()
+    page.get_by_role("button", name="Make a support card").click()
+
+    services = page.locator(".app-card .app-card__service")
+    expect(services).to_have_count(2)
+    for index in range(2):
+        name, *numbers = services.nth(index).locator("p").all_inner_texts()
+        assert name.strip() and not re.search(r"\d{3}", name)
+        assert numbers and all(re.fullmatch(r"(Phone|Text): [\d ]+", number) for number in numbers), numbers
+    card = page.locator(".app-card")
+    assert card.locator("h2, svg, .app-card__url").count() == 0
+    assert card.locator("p").count() == sum(services.nth(i).locator("p").count() for i in range(2))
+    assert "999" not in card.inner_text()
+    assert accessibility_violations(page) == []
 
 
 def test_the_pathway_form_has_no_accessibility_violations_and_works_without_javascript(open_browser):

@@ -16,10 +16,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from directory.clock import uk_today
-from directory.pathway.rules import AGE_GROUPS, CRIME_TYPES, GENDERS, RISKS, Answers
+from directory.pathway.rules import AGE_GROUPS, CRIME_TYPES, GENDERS, RISKS, ROLES, Answers
 from directory.web.fields import DayMonthYearField
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+YES_NO_NOT_KNOWN = [*YES_NO, SelectChoice("not_known", "Not known")]
 
 
 def _choices(labels: dict[str, str]) -> list[SelectChoice]:
@@ -31,8 +32,13 @@ def _required(message: str) -> list:
 
 
 class PathwayForm(FlaskForm):
-    crime_type = RadioField("What has happened?", choices=_choices(CRIME_TYPES), widget=GovRadioInput(),
-                            validators=_required("Choose what has happened"))
+    crime_types = SelectMultipleField("What has happened?", choices=_choices(CRIME_TYPES),
+                                      widget=GovCheckboxesInput(), validators=_required("Choose what has happened"))
+    role = RadioField("Is the person you are helping the victim or a witness?", choices=_choices(ROLES),
+                      widget=GovRadioInput(), default="victim", validators=_required("Say victim or witness"))
+    personally_connected = RadioField(
+        "Is the suspect a partner, ex-partner or family member?", choices=YES_NO_NOT_KNOWN, widget=GovRadioInput(),
+        validators=_required("Say whether the suspect is a partner, ex-partner or family member, or not known"))
     risk = RadioField("Risk level", choices=_choices(RISKS), widget=GovRadioInput(),
                       validators=_required("Choose the risk level"))
     age_group = RadioField("The victim's age", choices=_choices(AGE_GROUPS), widget=GovRadioInput(),
@@ -52,26 +58,30 @@ class PathwayForm(FlaskForm):
                                        widget=GovRadioInput(),
                                        validators=_required("Say whether there are children in the household"))
     women_only = BooleanField("The victim would prefer a women-only service", widget=GovCheckboxInput())
+    all_genders = BooleanField("Also show services for other genders", widget=GovCheckboxInput())
     where = StringField("Where is the victim?", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     submit = SubmitField("Show the pathway", widget=GovSubmitInput())
 
     def answers(self) -> Answers:
-        return Answers(crime_type=self.crime_type.data, risk=self.risk.data, age_group=self.age_group.data,
-                       gender=self.gender.data, immigration_concern=self.immigration_concern.data == "yes",
+        return Answers(crime_types=tuple(self.crime_types.data), risk=self.risk.data, age_group=self.age_group.data,
+                       gender=self.gender.data, role=self.role.data,
+                       personally_connected=self.personally_connected.data == "yes",
+                       immigration_concern=self.immigration_concern.data == "yes",
                        nrpf=self.nrpf.data == "yes", interpreter=self.interpreter.data == "yes",
                        language=self.language.data or None,
                        children_in_household=self.children_in_household.data == "yes",
-                       women_only=bool(self.women_only.data))
+                       women_only=bool(self.women_only.data), all_genders=bool(self.all_genders.data))
 
 
 class SupportCardForm(FlaskForm):
     services = SelectMultipleField("Services for the card", widget=GovCheckboxesInput(),
                                    validators=_required("Choose at least one service for the card"))
     language = SelectField("Card language", widget=GovSelect())
+    discreet = BooleanField("Discreet card: names and numbers only", widget=GovCheckboxInput())
     submit = SubmitField("Make a support card", widget=GovSubmitInput())
 
     def validate_services(self, field) -> None:
-        if len(field.data or []) > 8:
+        if len(set(field.data or [])) > 8:
             raise ValidationError("Choose up to 8 services: a card has room for 8")
 
 

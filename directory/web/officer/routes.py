@@ -18,9 +18,9 @@ from directory.listings.queries import (
 )
 from directory.models import Role
 from directory.pathway import referrals
-from directory.pathway.cards import days_in_words, qr_svg, read_phrases, wording_for
+from directory.pathway.cards import card_entry, qr_svg, read_harm_words, read_phrases, wording_for
 from directory.pathway.rulebook import current_rules
-from directory.pathway.rules import CRIME_TYPES, RISKS, evaluate
+from directory.pathway.rules import CRIME_TYPES, RISKS, ROLES, evaluate
 from directory.pathway.services import services_for_pathway
 from directory.pathway.shortlists import ShortlistExpired, ShortlistInvalid, expires_on, make_token, read_token
 from directory.web.context import get_geocoder, get_indexer, get_session
@@ -48,13 +48,13 @@ def pathway():
     answers = form.answers()
     result = evaluate(current_rules(db), answers)
     resolution, place = place_for_search(db, indexer.gazetteer, form.where.data or "", None, get_geocoder())
-    found = services_for_pathway(db, indexer, result.query, place)
+    found = services_for_pathway(db, indexer, result, answers, place)
     card = SupportCardForm(formdata=None, language=answers.language if answers.language in _phrases() else "en")
     card.language.choices = _card_languages()
     district = place.area_codes[0] if place and place.area_codes else ""
     return render_template("officer/pathway.html", form=form, result=result, answers=answers, found=found,
                            place=place, resolution=resolution, card=card, district=district,
-                           crime_types=CRIME_TYPES, risks=RISKS)
+                           crime_types=CRIME_TYPES, risks=RISKS, roles=ROLES)
 
 
 @officer.post("/pathway/card")
@@ -63,30 +63,42 @@ def support_card():
     db = get_session()
     form = SupportCardForm()
     form.language.choices = _card_languages()
-    listed = public_services_in_order(db, [value for value in request.form.getlist("services") if parse_id(value)])
+    # A service may be ticked under several steps: it goes on the card once.
+    chosen = dict.fromkeys(value for value in request.form.getlist("services") if parse_id(value))
+    listed = public_services_in_order(db, list(chosen))
     form.services.choices = [(str(service.id), service.name) for service in listed]
     if not form.validate_on_submit() or not listed:
         return render_template("officer/card_problem.html", form=form), 400
-    days = current_app.config["SHORTLIST_DAYS"]
-    link = url_for("officer.shortlist", token=make_token(current_app.secret_key, [s.id for s in listed]),
-                   _external=True)
     phrases = _phrases()
-    return render_template("officer/card.html", services=listed, link=link, qr=Markup(qr_svg(link)),
-                           wording=wording_for(phrases, form.language.data), english=phrases["en"],
-                           expires=expires_on(datetime.now(timezone.utc), days), days_in_words=days_in_words)
+    wording = wording_for(phrases, form.language.data)
+    harm_words = read_harm_words(current_app.config["HARM_WORDS_FILE"])
+    entries = [card_entry(service, wording, harm_words) for service in listed]
+    if form.discreet.data:
+        # Names and numbers only: no link, so nothing on it leads anywhere.
+        return render_template("officer/card.html", entries=entries, wording=wording, discreet=True)
+    token = make_token(current_app.secret_key, [s.id for s in listed], wording.code)
+    link = url_for("officer.shortlist", token=token, _external=True)
+    return render_template("officer/card.html", entries=entries, link=link, qr=Markup(qr_svg(link)),
+                           wording=wording, english=phrases["en"], discreet=False,
+                           expires=expires_on(datetime.now(timezone.utc), current_app.config["SHORTLIST_DAYS"]))
 
 
 @officer.get("/s/<token>")
 def shortlist(token: str):
-    """Public: the page a support card's QR code opens. It never says why the card was given."""
+    """Public: the page a support card's QR code opens, in the card's language. It never says why the card was given."""
+    phrases = _phrases()
     try:
-        service_ids = read_token(current_app.secret_key, token, current_app.config["SHORTLIST_DAYS"])
-    except ShortlistExpired:
-        return render_template("officer/shortlist_expired.html"), 410
+        chosen = read_token(current_app.secret_key, token, current_app.config["SHORTLIST_DAYS"])
+    except ShortlistExpired as expired:
+        return render_template("officer/shortlist_expired.html", wording=wording_for(phrases, expired.language),
+                               english=phrases["en"]), 410
     except ShortlistInvalid:
         abort(404)
-    services = public_services_in_order(get_session(), [str(i) for i in service_ids])
-    return render_template("officer/shortlist.html", services=services)
+    wording = wording_for(phrases, chosen.language)
+    harm_words = read_harm_words(current_app.config["HARM_WORDS_FILE"])
+    services = public_services_in_order(get_session(), [str(i) for i in chosen.service_ids])
+    return render_template("officer/shortlist.html", wording=wording,
+                           entries=[card_entry(service, wording, harm_words) for service in services])
 
 
 def _district_choices() -> list[tuple[str, str]]:

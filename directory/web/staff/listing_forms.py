@@ -51,14 +51,14 @@ from wtforms.validators import (
 
 from directory.conditions import CONDITIONS, AccessCondition
 from directory.listings.phones import phone_problem
+from directory.listings.wording import WEEK
 from directory.models import ServiceStatus
 from directory.places.gazetteer import normalise_postcode
 from directory.web.fields import DayMonthYearField
 
 REPEATING = ("phones", "contacts", "schedules", "service_areas", "languages", "locations")
-DAYS = [SelectChoice(code, name) for code, name in (
-    ("MO", "Monday"), ("TU", "Tuesday"), ("WE", "Wednesday"), ("TH", "Thursday"), ("FR", "Friday"),
-    ("SA", "Saturday"), ("SU", "Sunday"))]
+DAYS = [SelectChoice(code, name) for code, name in zip(
+    WEEK, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)]
 # The version a form was opened at: required, or a save could skip the check that someone else saved first.
 _RELOAD = "Reload the page and try again"
 _VERSION = [InputRequired(message=_RELOAD), Regexp(r"^\d{1,9}$", message=_RELOAD)]
@@ -185,9 +185,9 @@ class ServiceForm(FlaskForm):
     interpretation_services = StringField("Interpreting", widget=GovTextInput(), validators=[Optional()])
     accessibility = StringField("Accessibility", widget=GovTextInput(), validators=[Optional()])
 
-    data_sharing_stance = TextAreaField("What they share with Immigration Enforcement", widget=GovTextArea(),
-                                        validators=[Optional()])
-    data_sharing_stance_checked_on = _checked_on()
+    card_name = StringField("Name on a support card (optional)", widget=GovTextInput(),
+                            description="A neutral name a victim can carry safely. Left blank, the card shows the "
+                                        "organisation's name.", validators=[Optional(), Length(max=80)])
 
     needs = SelectMultipleField("Needs it helps with", widget=GovCheckboxesInput(), validate_choice=True)
     audience = SelectMultipleField("Who it is for", widget=GovCheckboxesInput(), validate_choice=True)
@@ -226,7 +226,7 @@ def add_condition_fields(form_class: type[FlaskForm], conditions: Iterable[Acces
             condition.question, widget=GovRadioInput(), validators=[InputRequired()],
             choices=[SelectChoice(wording.value, wording.editor) for wording in condition.wording]))
         if condition.note:
-            setattr(form_class, condition.note, StringField("What the restrictions are", widget=GovTextInput(),
+            setattr(form_class, condition.note, StringField(condition.note_label, widget=GovTextInput(),
                                                             validators=[Optional()]))
         setattr(form_class, condition.checked_on, _checked_on())
 
@@ -259,11 +259,11 @@ def add_entry(form: ServiceForm, part: str) -> None:
 
 _SCALARS = ("organization_id", "name", "alternate_name", "description", "status", "alert", "url", "email",
             "application_process", "eligibility_description", "minimum_age", "maximum_age", "fees_description",
-            "interpretation_services", "accessibility", "data_sharing_stance", "confidential_location",
+            "interpretation_services", "accessibility", "card_name", "confidential_location",
             "commissioned_by_pcc", "national_helpline", "referral_line", "secure_email", "referral_criteria",
             *(name for c in CONDITIONS for name in (c.name, c.note) if name))
 # Each checked-on date, and the answer it dates.
-_CHECKED = {c.checked_on: c.name for c in CONDITIONS} | {"data_sharing_stance_checked_on": "data_sharing_stance"}
+_CHECKED = {c.checked_on: c.name for c in CONDITIONS}
 _DATES = tuple(_CHECKED)
 _ENTRY_FIELDS = {
     "phones": ("number", "description"),
@@ -351,7 +351,7 @@ def snapshot_from_form(form: ServiceForm, previous: dict, today: date) -> dict:
     service = {**old, **{name: form[name].data for name in _SCALARS}}
     for name in ("name", "alternate_name", "description", "alert", "url", "email", "application_process",
                  "eligibility_description", "fees_description", "interpretation_services", "accessibility",
-                 "data_sharing_stance", "referral_line", "secure_email", "referral_criteria",
+                 "card_name", "referral_line", "secure_email", "referral_criteria",
                  *(c.note for c in CONDITIONS if c.note)):
         service[name] = (service[name] or "").strip() or None
     for name in _DATES:

@@ -25,16 +25,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from directory.conditions import filter_choices
 from directory.pathway.rules import CHOICE_CONDITIONS, YES_NO_CONDITIONS
 
-YES_NO_LABELS = {
-    "immigration_concern": "Concern about immigration status",
-    "nrpf": "No recourse to public funds",
-    "interpreter": "Needs an interpreter",
-    "children_in_household": "Children in the household",
-    "women_only": "Would prefer a women-only service",
-}
 ANY_YES_NO = [SelectChoice("any", "Either"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
@@ -45,6 +37,20 @@ class StepEntry(Form):
     who = StringField("Who", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
     source = StringField("Source (policy, recommendation or guidance)", widget=GovTextInput(),
                          validators=[Optional(), Length(max=255)])
+    refers_needs = SelectMultipleField("Refers to services that help with all of", widget=GovCheckboxesInput())
+    refers_words = StringField("And whose listing mentions (optional)", widget=GovTextInput(),
+                               validators=[Optional(), Length(max=100)])
+    refers_accommodation = BooleanField("A place to stay or money: no recourse to public funds matters here",
+                                        widget=GovCheckboxInput())
+    refers_for_children = BooleanField("Services for the children of the household, not the victim",
+                                       widget=GovCheckboxInput())
+
+    def referral(self) -> dict | None:
+        """The step's `refers`, or None when the step refers nowhere."""
+        refers = {"needs": self.refers_needs.data or [], "words": (self.refers_words.data or "").strip(),
+                  "accommodation": bool(self.refers_accommodation.data),
+                  "for_children": bool(self.refers_for_children.data)}
+        return {key: value for key, value in refers.items() if value} if refers["needs"] or refers["words"] else None
 
 
 class RuleForm(FlaskForm):
@@ -54,26 +60,34 @@ class RuleForm(FlaskForm):
     position = IntegerField("Order", widget=GovTextInput(), validators=[
         InputRequired(message="Enter a number for the order"), NumberRange(min=0, max=1000)])
     steps = FieldList(FormField(StepEntry), min_entries=1)
-    needs = SelectMultipleField("Needs the services help with (any of these)", widget=GovCheckboxesInput())
-    audience = SelectMultipleField("Audience", widget=GovCheckboxesInput())
-    flags = SelectMultipleField("Services must all offer", widget=GovCheckboxesInput(),
-                                choices=[SelectChoice(flag, label) for flag, label in filter_choices()])
+    needs = SelectMultipleField("Needs of the harm: the national helplines shown help with any of these",
+                                widget=GovCheckboxesInput())
     add_step = SubmitField("Add another step", widget=GovSubmitInput())
+    # The condition fields, in the order the page shows them (each added below).
+    choice_conditions = tuple(CHOICE_CONDITIONS)
+    yes_no_conditions = tuple(YES_NO_CONDITIONS)
     submit = SubmitField("Save the rule", widget=GovSubmitInput())
 
 
 for _name, _labels in CHOICE_CONDITIONS.items():
     setattr(RuleForm, _name, SelectMultipleField(_name.replace("_", " ").capitalize(), widget=GovCheckboxesInput(),
                                                  choices=[SelectChoice(k, v) for k, v in _labels.items()]))
-for _name in YES_NO_CONDITIONS:
-    setattr(RuleForm, _name, RadioField(YES_NO_LABELS[_name], widget=GovRadioInput(), choices=ANY_YES_NO,
-                                        default="any"))
+for _name, _label in YES_NO_CONDITIONS.items():
+    setattr(RuleForm, _name, RadioField(_label, widget=GovRadioInput(), choices=ANY_YES_NO, default="any"))
+
+
+def _step_values(step: dict) -> dict:
+    refers = step.get("refers") or {}
+    return {**step, "refers_needs": refers.get("needs", []), "refers_words": refers.get("words", ""),
+            "refers_accommodation": refers.get("accommodation", False),
+            "refers_for_children": refers.get("for_children", False)}
 
 
 def rule_form_data(data: dict) -> dict:
     conditions = data["conditions"]
-    values = {"title": data["title"], "position": data["position"], "steps": [*data["steps"], {}],
-              **{name: data["service_query"].get(name, []) for name in ("needs", "audience", "flags")}}
+    values = {"title": data["title"], "position": data["position"],
+              "steps": [*(_step_values(step) for step in data["steps"]), {}],
+              "needs": data["service_query"].get("needs", [])}
     for name in CHOICE_CONDITIONS:
         values[name] = conditions.get(name, [])
     for name in YES_NO_CONDITIONS:
@@ -85,8 +99,13 @@ def rule_from_form(form: RuleForm) -> dict:
     """The rule the form describes: empty groups and "Either" leave a condition out (it always holds)."""
     conditions = {name: form[name].data for name in CHOICE_CONDITIONS if form[name].data}
     conditions.update({name: form[name].data == "yes" for name in YES_NO_CONDITIONS if form[name].data != "any"})
-    steps = [{field: (entry.form[field].data or "").strip() for field in ("text", "why", "who", "source")}
-             for entry in form.steps.entries if not entry.form.remove.data and (entry.form.text.data or "").strip()]
-    query = {name: form[name].data for name in ("needs", "audience", "flags") if form[name].data}
+    steps = []
+    for entry in form.steps.entries:
+        if entry.form.remove.data or not (entry.form.text.data or "").strip():
+            continue
+        step = {field: (entry.form[field].data or "").strip() for field in ("text", "why", "who", "source")}
+        referral = entry.form.referral()
+        steps.append({**step, "refers": referral} if referral else step)
+    query = {"needs": form.needs.data} if form.needs.data else {}
     return {"title": form.title.data.strip(), "position": form.position.data, "conditions": conditions,
             "steps": steps, "service_query": query}

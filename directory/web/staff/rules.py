@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from directory.history import change_by_id
 from directory.listings import editing as listings
-from directory.listings.queries import AUDIENCE_TAXONOMY, NEEDS_TAXONOMY, terms_in
+from directory.listings.queries import NEEDS_TAXONOMY, terms_in
 from directory.models import PathwayRule, Role
 from directory.pathway import rulebook
 from directory.pathway.rules import RuleError
@@ -28,12 +28,13 @@ def _form(row: PathwayRule, formdata=None) -> RuleForm:
     data = rule_form_data({"title": row.title, "position": row.position, "conditions": row.conditions,
                            "steps": row.steps, "service_query": row.service_query})
     form = RuleForm(formdata=formdata, data={**data, "version": str(row.version)})
-    db = get_session()
-    for field, taxonomy in ((form.needs, NEEDS_TAXONOMY), (form.audience, AUDIENCE_TAXONOMY)):
-        known = [(t.code, t.name) for t in terms_in(db, taxonomy)]
-        # A code the rule uses but the directory lacks stays on offer: saving must never drop it unseen.
-        missing = [(code, code) for code in row.service_query.get(field.name, []) if code not in dict(known)]
-        field.choices = known + missing
+    known = [(t.code, t.name) for t in terms_in(get_session(), NEEDS_TAXONOMY)]
+    used = dict.fromkeys([*row.service_query.get("needs", []),
+                          *(code for step in row.steps for code in (step.get("refers") or {}).get("needs", []))])
+    # A code the rule uses but the directory lacks stays on offer: saving must never drop it unseen.
+    choices = known + [(code, code) for code in used if code not in dict(known)]
+    for field in (form.needs, *(entry.form.refers_needs for entry in form.steps.entries)):
+        field.choices = choices
     return form
 
 
@@ -45,7 +46,7 @@ def edit_pathway_rule(rule_id: uuid.UUID):
     form = _form(row, request.form if request.method == "POST" else None)
     conflict = None
     if request.method == "POST" and form.add_step.data:
-        form.steps.append_entry()
+        form.steps.append_entry().form.refers_needs.choices = form.needs.choices
     elif form.validate_on_submit():
         data = rule_from_form(form)
         try:

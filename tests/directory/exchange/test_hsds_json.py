@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
+from directory.conditions import SharingStance
 from directory.exchange import transfers
 from directory.exchange.datapackage import PackageError, import_package
 from directory.listings import editing as listings
@@ -45,7 +46,8 @@ def published_listing(session) -> Service:
         immigration_status=ImmigrationStatus.RESTRICTIONS, immigration_status_note="Not for visa overstayers",
         immigration_status_checked_on=date(2026, 1, 5), nrpf_support=Answer.YES,
         nrpf_support_checked_on=date(2026, 2, 1), sends_letters=Answer.NO, sends_letters_checked_on=date(2026, 2, 2),
-        free=Answer.YES, data_sharing_stance="We never share with Immigration Enforcement",
+        free=Answer.YES, data_sharing_stance=SharingStance.NEVER_SHARES,
+        data_sharing_stance_note="We never share with Immigration Enforcement",
         data_sharing_stance_checked_on=date(2026, 2, 3), commissioned_by_pcc=True, minimum_age=16,
         alert="Closed on bank holidays", referral_line="01632 960999", last_verified_by="Edie Editor",
         accessibility="Step-free entrance")

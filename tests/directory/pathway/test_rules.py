@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from directory.conditions import filter_choices
 from directory.pathway.rules import (
     AGE_GROUPS,
     CRIME_TYPES,
@@ -19,14 +18,17 @@ from directory.pathway.rules import (
     evaluate,
     read_rules_file,
     rule_from_dict,
+    rule_to_dict,
 )
 
 DATA = Path(__file__).resolve().parents[3] / "data"
 RULES_FILE = DATA / "pathway_rules.toml"
 TAXONOMY_FILE = DATA / "sample" / "taxonomy_terms.csv"
-# The facts a service search can filter on: the filterable access conditions.
-SEARCH_FLAGS = {flag for flag, _ in filter_choices()}
 DO_NOT_SHARE = "Do not share"
+
+
+def harm(crime_type: str, **answers) -> Answers:
+    return Answers(crime_types=(crime_type,), **answers)
 NRM = "National Referral Mechanism"
 
 
@@ -47,107 +49,96 @@ def shows_do_not_share(rules, answers: Answers) -> bool:
 # -- What the officer sees, case by case --------------------------------------------------------
 
 CASES = [
-    pytest.param(Answers("domestic_abuse"),
+    pytest.param(harm("domestic_abuse"),
                  ["DASH risk assessment", "Victim Hub"], ["IDVA", "MARAC", DO_NOT_SHARE],
-                 {"domestic-abuse"}, set(), id="domestic abuse, standard risk"),
-    pytest.param(Answers("domestic_abuse", risk="high"),
+                 {"domestic-abuse"}, id="domestic abuse, standard risk"),
+    pytest.param(harm("domestic_abuse", risk="high"),
                  ["DASH risk assessment", "Victim Hub", "IDVA", "MARAC"], [DO_NOT_SHARE],
-                 {"domestic-abuse", "housing-refuge"}, set(), id="domestic abuse, high risk"),
-    pytest.param(Answers("domestic_abuse", immigration_concern=True),
+                 {"domestic-abuse", "housing-refuge"}, id="domestic abuse, high risk"),
+    pytest.param(harm("domestic_abuse", immigration_concern=True),
                  ["DASH risk assessment", "Victim Hub",
                   "Do not share the victim's information with Immigration Enforcement",
                   "specialist organisation that can give them immigration advice",
                   "full rationale on the crime recording system", "plainly what will and will not be shared"],
-                 [NRM], {"domestic-abuse", "immigration-asylum"}, {"open_to_all"},
+                 [NRM], {"domestic-abuse", "immigration-asylum"},
                  id="domestic abuse, immigration concern"),
-    pytest.param(Answers("domestic_abuse", nrpf=True),
+    pytest.param(harm("domestic_abuse", nrpf=True),
                  ["Migrant Victims of Domestic Abuse Concession", "no recourse to public funds"], [DO_NOT_SHARE],
-                 {"domestic-abuse", "housing-refuge"}, {"nrpf_support"}, id="domestic abuse, no recourse"),
-    pytest.param(Answers("domestic_abuse", children_in_household=True),
+                 {"domestic-abuse", "housing-refuge"}, id="domestic abuse, no recourse"),
+    pytest.param(harm("domestic_abuse", children_in_household=True),
                  ["child safeguarding referral", "every child in the household"], [],
-                 {"domestic-abuse", "children-young-people"}, set(), id="domestic abuse, children at home"),
-    pytest.param(Answers("sexual_violence_recent"),
+                 {"domestic-abuse", "children-young-people"}, id="domestic abuse, children at home"),
+    pytest.param(harm("sexual_violence_recent"),
                  ["Sexual Assault Referral Centre (SARC) straight away", "early evidence kit", "ISVA"],
-                 ["counselling", "after 7 days"], {"sexual-violence"}, set(), id="sexual violence, recent"),
-    pytest.param(Answers("sexual_violence_non_recent"),
+                 ["counselling", "after 7 days"], {"sexual-violence"}, id="sexual violence, recent"),
+    pytest.param(harm("sexual_violence_non_recent"),
                  ["ISVA", "counselling", "SARC can still help"], ["early evidence kit", "straight away"],
-                 {"sexual-violence", "mental-health"}, set(), id="sexual violence, not recent"),
-    pytest.param(Answers("stalking_harassment"),
+                 {"sexual-violence", "mental-health"}, id="sexual violence, not recent"),
+    pytest.param(harm("stalking_harassment"),
                  ["S-DASH", "stalking advocate", "Stalking Protection Order"], [DO_NOT_SHARE],
-                 {"stalking-harassment"}, set(), id="stalking"),
-    pytest.param(Answers("harmful_practices"),
+                 {"stalking-harassment"}, id="stalking"),
+    pytest.param(harm("harmful_practices"),
                  ["Forced Marriage Unit", "Never use family or community members as interpreters",
                   "Forced Marriage Protection Order", "FGM Protection Order", "harmful practices service"],
-                 ["mandatory reporting duty"], {"harmful-practices"}, set(), id="harmful practices, adult"),
-    pytest.param(Answers("harmful_practices", age_group="under_18"),
+                 ["mandatory reporting duty"], {"harmful-practices"}, id="harmful practices, adult"),
+    pytest.param(harm("harmful_practices", age_group="under_18"),
                  ["FGM mandatory reporting duty", "children's services"], [],
-                 {"harmful-practices", "children-young-people"}, set(), id="harmful practices, child"),
-    pytest.param(Answers("modern_slavery"),
+                 {"harmful-practices", "children-young-people"}, id="harmful practices, child"),
+    pytest.param(harm("modern_slavery"),
                  [NRM, "first responder", "informed consent", "duty to notify", "not the domestic abuse response"],
-                 ["without asking for consent", DO_NOT_SHARE], {"modern-slavery"}, set(),
+                 ["without asking for consent", DO_NOT_SHARE], {"modern-slavery"},
                  id="modern slavery, adult"),
-    pytest.param(Answers("modern_slavery", age_group="under_18"),
+    pytest.param(harm("modern_slavery", age_group="under_18"),
                  [NRM, "without asking for consent", "children's services"], ["informed consent"],
-                 {"modern-slavery", "children-young-people"}, set(), id="modern slavery, child"),
-    pytest.param(Answers("modern_slavery", immigration_concern=True),
+                 {"modern-slavery", "children-young-people"}, id="modern slavery, child"),
+    pytest.param(harm("modern_slavery", immigration_concern=True),
                  [NRM, "plainly what will and will not be shared", "independent immigration advice"],
-                 [DO_NOT_SHARE], {"modern-slavery", "immigration-asylum"}, {"open_to_all"},
+                 [DO_NOT_SHARE], {"modern-slavery", "immigration-asylum"},
                  id="modern slavery, immigration concern"),
-    pytest.param(Answers("hate_crime"),
+    pytest.param(harm("hate_crime"),
                  ["Record it as a hate crime", "enhanced rights"], [],
-                 {"hate-crime", "general-victim-support"}, set(), id="hate crime"),
-    pytest.param(Answers("fraud"),
+                 {"hate-crime", "general-victim-support"}, id="hate crime"),
+    pytest.param(harm("fraud"),
                  ["Action Fraud", "159", "2 working days"], ["Operation Signature"],
-                 {"fraud", "general-victim-support"}, set(), id="fraud"),
-    pytest.param(Answers("fraud", age_group="65_and_over"),
+                 {"fraud", "general-victim-support"}, id="fraud"),
+    pytest.param(harm("fraud", age_group="65_and_over"),
                  ["Action Fraud", "Operation Signature", "adult safeguarding referral"], [],
-                 {"fraud"}, set(), id="fraud, victim 65 or over"),
-    pytest.param(Answers("fraud", immigration_concern=True),
+                 {"fraud"}, id="fraud, victim 65 or over"),
+    pytest.param(harm("fraud", immigration_concern=True),
                  ["Action Fraud", "plainly what will and will not be shared", "open to everyone"], [DO_NOT_SHARE],
-                 {"fraud"}, {"open_to_all"}, id="fraud, immigration concern"),
-    pytest.param(Answers("other"),
+                 {"fraud"}, id="fraud, immigration concern"),
+    pytest.param(harm("other"),
                  ["victim support services within 2 working days"], ["professional interpreter"],
-                 {"general-victim-support"}, set(), id="another crime"),
-    pytest.param(Answers("other", interpreter=True, language="pl"),
+                 {"general-victim-support"}, id="another crime"),
+    pytest.param(harm("other", interpreter=True, language="pl"),
                  ["professional interpreter", "Never ask family, friends, children or the suspected abuser"], [],
-                 {"general-victim-support"}, {"interpreters"}, id="another crime, interpreter"),
-    pytest.param(Answers("hate_crime", children_in_household=True, nrpf=True),
+                 {"general-victim-support"}, id="another crime, interpreter"),
+    pytest.param(harm("hate_crime", children_in_household=True, nrpf=True),
                  ["child safeguarding referral", "no recourse to public funds"], ["Migrant Victims"],
-                 {"hate-crime", "children-young-people"}, {"nrpf_support"}, id="hate crime, children, no recourse"),
+                 {"hate-crime", "children-young-people"}, id="hate crime, children, no recourse"),
 ]
 
 
-@pytest.mark.parametrize(("answers", "present", "absent", "needs", "flags"), CASES)
-def test_the_pathway_gives_the_steps_and_services_for_the_answers(rules, answers, present, absent, needs, flags):
+@pytest.mark.parametrize(("answers", "present", "absent", "needs"), CASES)
+def test_the_pathway_gives_the_steps_and_helpline_needs_for_the_answers(rules, answers, present, absent, needs):
     pathway = evaluate(rules, answers)
     text = pathway_text(rules, answers).lower()
     for words in present:
         assert words.lower() in text, f"expected a step mentioning {words!r}"
     for words in absent:
         assert words.lower() not in text, f"expected no step mentioning {words!r}"
-    assert needs <= set(pathway.query.needs)
-    assert set(pathway.query.flags) == flags
+    assert needs <= set(pathway.harm_needs)
 
 
 def test_the_cases_above_cover_every_crime_type():
-    assert {case.values[0].crime_type for case in CASES} == set(CRIME_TYPES)
+    assert {case.values[0].crime_types[0] for case in CASES} == set(CRIME_TYPES)
 
 
 @pytest.mark.parametrize("crime_type", CRIME_TYPES)
 def test_every_crime_type_has_its_own_steps(rules, crime_type):
     own = [rule for rule in rules if crime_type in rule.conditions.get("crime_types", ())]
     assert own, f"no rule names {crime_type}"
-    assert evaluate(rules, Answers(crime_type)).steps
-
-
-def test_women_only_asks_for_women_only_services(rules):
-    pathway = evaluate(rules, Answers("domestic_abuse", women_only=True))
-    assert pathway.query.audience == ("women-only",)
-    assert evaluate(rules, Answers("domestic_abuse")).query.audience == ()
-
-
-def test_the_preferred_language_is_passed_to_the_service_search(rules):
-    assert evaluate(rules, Answers("other", interpreter=True, language="ar")).query.languages == ("ar",)
+    assert evaluate(rules, harm(crime_type)).steps
 
 
 # -- Immigration status: the domestic abuse response and the NRM are different ------------------
@@ -156,22 +147,21 @@ def test_the_preferred_language_is_passed_to_the_service_search(rules):
 def test_do_not_share_with_immigration_enforcement_is_shown_only_for_domestic_abuse_with_a_concern(
         rules, crime_type, concern):
     for risk, age_group, nrpf, children in itertools.product(RISKS, AGE_GROUPS, (True, False), (True, False)):
-        answers = Answers(crime_type, risk=risk, age_group=age_group, immigration_concern=concern, nrpf=nrpf,
+        answers = harm(crime_type, risk=risk, age_group=age_group, immigration_concern=concern, nrpf=nrpf,
                           children_in_household=children)
         assert shows_do_not_share(rules, answers) == (crime_type == "domestic_abuse" and concern), answers
 
 
 @pytest.mark.parametrize("crime_type", CRIME_TYPES)
-def test_every_immigration_concern_is_told_plainly_what_is_shared_and_shown_services_open_to_all(rules, crime_type):
-    answers = Answers(crime_type, immigration_concern=True)
+def test_every_immigration_concern_is_told_plainly_what_is_shared(rules, crime_type):
+    answers = harm(crime_type, immigration_concern=True)
     assert "plainly what will and will not be shared" in pathway_text(rules, answers)
-    assert "open_to_all" in evaluate(rules, answers).query.flags
 
 
 def test_a_modern_slavery_case_never_shows_do_not_share_without_the_nrm_steps(rules):
     for risk, age_group, concern, nrpf, interpreter, children in itertools.product(
             RISKS, AGE_GROUPS, (True, False), (True, False), (True, False), (True, False)):
-        answers = Answers("modern_slavery", risk=risk, age_group=age_group, immigration_concern=concern,
+        answers = harm("modern_slavery", risk=risk, age_group=age_group, immigration_concern=concern,
                           nrpf=nrpf, interpreter=interpreter, children_in_household=children)
         text = pathway_text(rules, answers)
         assert NRM in text, answers
@@ -180,7 +170,7 @@ def test_a_modern_slavery_case_never_shows_do_not_share_without_the_nrm_steps(ru
 
 
 def test_a_modern_slavery_case_explains_why_it_is_not_the_domestic_abuse_response(rules):
-    text = pathway_text(rules, Answers("modern_slavery", immigration_concern=True))
+    text = pathway_text(rules, harm("modern_slavery", immigration_concern=True))
     assert "covers domestic abuse victims only" in text
 
 
@@ -188,7 +178,7 @@ def test_a_modern_slavery_case_explains_why_it_is_not_the_domestic_abuse_respons
 
 @pytest.mark.parametrize("crime_type", CRIME_TYPES)
 def test_a_child_victim_gets_the_childrens_services_step_first(rules, crime_type):
-    answers = Answers(crime_type, age_group="under_18", immigration_concern=True, interpreter=True,
+    answers = harm(crime_type, age_group="under_18", immigration_concern=True, interpreter=True,
                       children_in_household=True)
     first = evaluate(rules, answers).steps[0]
     assert first.text.startswith("Make a child safeguarding referral to children's services before anything else")
@@ -200,7 +190,7 @@ def test_the_child_victim_rule_has_the_smallest_position(rules):
 
 
 def test_sexual_violence_in_the_last_7_days_offers_the_sarc_before_the_isva(rules):
-    texts = [step.text for step in evaluate(rules, Answers("sexual_violence_recent")).steps]
+    texts = [step.text for step in evaluate(rules, harm("sexual_violence_recent")).steps]
     sarc = next(i for i, text in enumerate(texts) if "SARC" in text)
     isva = next(i for i, text in enumerate(texts) if "ISVA" in text)
     assert sarc < isva
@@ -208,7 +198,7 @@ def test_sexual_violence_in_the_last_7_days_offers_the_sarc_before_the_isva(rule
 
 @pytest.mark.parametrize(("risk", "escalated"), [("standard", False), ("medium", False), ("high", True)])
 def test_only_high_risk_domestic_abuse_is_referred_to_an_idva_and_marac(rules, risk, escalated):
-    text = pathway_text(rules, Answers("domestic_abuse", risk=risk))
+    text = pathway_text(rules, harm("domestic_abuse", risk=risk))
     assert ("Independent Domestic Violence Adviser (IDVA)" in text) == escalated
     assert ("Refer the case to the MARAC" in text) == escalated
 
@@ -232,7 +222,7 @@ def test_every_rule_fits_the_rule_editor_so_editors_can_save_it_unchanged(rules)
 
 def test_a_pathway_never_says_the_same_step_twice(rules):
     for crime_type in CRIME_TYPES:
-        answers = Answers(crime_type, risk="high", age_group="under_18", immigration_concern=True, nrpf=True,
+        answers = harm(crime_type, risk="high", age_group="under_18", immigration_concern=True, nrpf=True,
                           interpreter=True, children_in_household=True, women_only=True)
         texts = [step.text for step in evaluate(rules, answers).steps]
         assert len(texts) == len(set(texts))
@@ -243,16 +233,17 @@ def _taxonomy_codes(taxonomy: str) -> set[str]:
         return {row["code"] for row in csv.DictReader(file) if row["taxonomy"] == taxonomy}
 
 
-def test_every_need_and_audience_in_the_file_is_a_taxonomy_code(rules):
-    needs, audiences = _taxonomy_codes("Safe Space Sussex needs"), _taxonomy_codes("Safe Space Sussex audience")
+def test_every_need_in_the_file_is_a_taxonomy_code(rules):
+    needs = _taxonomy_codes("Safe Space Sussex needs")
     for rule in rules:
         assert set(rule.service_query.get("needs", ())) <= needs, rule.key
-        assert set(rule.service_query.get("audience", ())) <= audiences, rule.key
+        for step in rule.steps:
+            assert step.refers is None or set(step.refers.needs) <= needs, f"{rule.key}: {step.text}"
 
 
-def test_every_flag_in_the_file_is_one_the_search_can_filter_on(rules):
-    for rule in rules:
-        assert set(rule.service_query.get("flags", ())) <= SEARCH_FLAGS, rule.key
+@pytest.mark.parametrize("crime_type", CRIME_TYPES)
+def test_every_harm_refers_the_victim_to_services_under_a_step(rules, crime_type):
+    assert any(step.refers for step in evaluate(rules, harm(crime_type)).steps)
 
 
 # -- Rules that cannot be used are refused, naming the rule -------------------------------------
@@ -292,6 +283,14 @@ def write_rules(tmp_path, text: str) -> Path:
                  "unknown field(s) condition", id="misspelt section"),
     pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.conditions]\ncrime_types = "fraud"\n' + A_STEP,
                  "crime_types must be a list", id="single value for a list"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP + '[rule.steps.refers]\nneed = ["fraud"]\n',
+                 "refers takes only", id="misspelt referral field"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP + '[rule.steps.refers]\naccommodation = true\n',
+                 "refers needs needs or words", id="referral to nothing"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP + '[rule.steps.refers]\nneeds = "fraud"\n',
+                 "refers.needs must be a list", id="referral needs not a list"),
+    pytest.param('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.service_query]\nflags = ["open_to_all"]\n' + A_STEP,
+                 "service_query takes only needs", id="rule-wide flags are gone"),
 ])
 def test_a_rule_that_cannot_be_used_is_refused_naming_the_rule(tmp_path, rule_text, message):
     with pytest.raises(RuleError) as refused:
@@ -323,13 +322,13 @@ def test_a_step_shared_by_two_rules_is_said_once_where_it_first_appears():
     rules = [rule_from_dict(_rule("stalking", 20, "Complete a DASH risk assessment.", "Refer to a stalking advocate.",
                                   crime_types=["stalking_harassment"])),
              rule_from_dict(_rule("dash-everywhere", 10, "Complete a DASH risk assessment."))]
-    texts = [step.text for step in evaluate(rules, Answers("stalking_harassment")).steps]
+    texts = [step.text for step in evaluate(rules, harm("stalking_harassment")).steps]
     assert texts == ["Complete a DASH risk assessment.", "Refer to a stalking advocate."]
 
 
 def test_steps_follow_the_rule_positions_not_the_order_in_the_file():
     rules = [rule_from_dict(_rule("later", 30, "Second.")), rule_from_dict(_rule("sooner", 10, "First."))]
-    pathway = evaluate(rules, Answers("other"))
+    pathway = evaluate(rules, harm("other"))
     assert [step.text for step in pathway.steps] == ["First.", "Second."]
     assert pathway.rules == ["sooner", "later"]
 
@@ -337,6 +336,67 @@ def test_steps_follow_the_rule_positions_not_the_order_in_the_file():
 def test_a_rule_applies_only_when_every_condition_holds():
     rules = [rule_from_dict(_rule("high-risk-da", 10, "Refer to MARAC.", crime_types=["domestic_abuse"],
                                   risks=["high"]))]
-    assert evaluate(rules, Answers("domestic_abuse", risk="high")).steps
-    assert not evaluate(rules, Answers("domestic_abuse", risk="medium")).steps
-    assert not evaluate(rules, Answers("stalking_harassment", risk="high")).steps
+    assert evaluate(rules, harm("domestic_abuse", risk="high")).steps
+    assert not evaluate(rules, harm("domestic_abuse", risk="medium")).steps
+    assert not evaluate(rules, harm("stalking_harassment", risk="high")).steps
+
+
+# -- Recommendation 1 for every victim it covers -------------------------------------------------
+
+@pytest.mark.parametrize("crime_type", [c for c in CRIME_TYPES if c != "domestic_abuse"])
+def test_a_harm_by_a_partner_or_family_member_gets_the_domestic_abuse_immigration_steps(rules, crime_type):
+    answers = harm(crime_type, personally_connected=True, immigration_concern=True)
+    assert answers.treated_as_domestic_abuse
+    assert shows_do_not_share(rules, answers)
+    text = pathway_text(rules, answers)
+    assert "Do not check the victim's immigration status" in text and "DASH risk assessment" in text
+    assert not shows_do_not_share(rules, harm(crime_type, immigration_concern=True))
+
+
+def test_a_child_harmed_by_family_stays_a_child_protection_case(rules):
+    answers = harm("stalking_harassment", personally_connected=True, age_group="under_18", immigration_concern=True)
+    assert not answers.treated_as_domestic_abuse
+    assert evaluate(rules, answers).steps[0].text.startswith("Make a child safeguarding referral")
+
+
+def test_the_immigration_doubt_steps_say_what_not_to_do_and_what_to_tell_the_victim(rules):
+    text = pathway_text(rules, harm("domestic_abuse", immigration_concern=True))
+    for words in ("Do not check the victim's immigration status", "Do not question the victim about their "
+                  "immigration status", "evidence that an immigration offence has been committed",
+                  "record your full rationale", "We will not contact Immigration Enforcement or check your status"):
+        assert words in text
+
+
+def test_two_harms_together_get_the_steps_of_both(rules):
+    text = pathway_text(rules, Answers(crime_types=("domestic_abuse", "modern_slavery")))
+    assert NRM in text and "DASH risk assessment" in text
+
+
+def test_a_witness_is_told_of_the_support_for_witnesses(rules):
+    assert "Witness Care Unit" in pathway_text(rules, harm("other", role="witness"))
+    assert "Witness Care Unit" not in pathway_text(rules, harm("other"))
+
+
+def test_a_trafficked_child_is_referred_to_a_child_trafficking_guardian(rules):
+    steps = evaluate(rules, harm("modern_slavery", age_group="under_18")).steps
+    guardian = next(step for step in steps if "Child Trafficking Guardian" in step.text)
+    assert guardian.refers.words == "Guardian" and guardian.refers.needs == ("modern-slavery",)
+
+
+def test_a_refuge_step_is_marked_as_accommodation_so_no_recourse_to_public_funds_applies(rules):
+    steps = evaluate(rules, harm("domestic_abuse", risk="high")).steps
+    refuge = next(step for step in steps if "refuge" in step.text)
+    assert refuge.refers.accommodation and set(refuge.refers.needs) == {"housing-refuge", "domestic-abuse"}
+    idva = next(step for step in steps if "IDVA" in step.text)
+    assert not idva.refers.accommodation
+
+
+def test_a_rule_with_its_referrals_survives_the_round_trip(rules):
+    for rule in rules:
+        assert rule_from_dict(rule_to_dict(rule)) == rule
+
+
+def test_the_helplines_for_the_harm_the_officer_chose_come_before_those_it_adds(rules):
+    needs = evaluate(rules, harm("stalking_harassment", personally_connected=True)).harm_needs
+    assert needs.index("stalking-harassment") < needs.index("domestic-abuse")
+

@@ -2,9 +2,11 @@
 details for signed-in officers and staff."""
 
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 import pytest
 
+from directory.conditions import SharingStance
 from directory.listings.review import months_before
 from directory.models import Role
 from tests.factories import csrf_token, make_service, make_user, sign_in
@@ -80,3 +82,65 @@ def test_after_signing_out_professional_details_are_gone(client, session):
 def test_only_web_addresses_become_links(client, session):
     html = service_page(client, session, url="javascript:alert(1)")
     assert 'href="javascript:' not in html and "javascript:alert(1)" in html
+
+
+class AnswerRows(HTMLParser):
+    """Each summary-list row of a service page: its question, the answer's tag, and the rest of the row."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.rows: dict[str, dict] = {}
+        self._cell = self._question = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if "govuk-summary-list__key" in classes:
+            self._cell = "question"
+        elif "govuk-tag" in classes and self._question:
+            self._cell = "answer"
+            self.rows[self._question]["tag"] = classes[-1]
+        elif tag == "p" and self._question and "app-checked" in classes:
+            self._cell = "checked"
+        elif tag == "p" and self._question:
+            self._cell = "note"
+
+    def handle_data(self, data):
+        text = data.strip()
+        if not text or not self._cell:
+            return
+        if self._cell == "question":
+            self._question = text
+            self.rows[text] = {}
+        else:
+            self.rows[self._question][self._cell] = text
+        self._cell = None
+
+
+@pytest.mark.parametrize(("stance", "answer", "tag"), [
+    (SharingStance.NEVER_SHARES, "Never shares your information with the Home Office or Immigration Enforcement",
+     "govuk-tag--green"),
+    (SharingStance.HOME_OFFICE_CONTRACT, "Works under a Home Office contract and shares information with the "
+     "Home Office", "govuk-tag--grey"),
+    (SharingStance.UNKNOWN, "Not known: ask the service", "govuk-tag--yellow"),
+])
+def test_every_page_says_what_the_service_shares_with_the_home_office(client, session, stance, answer, tag):
+    checked = date(2026, 9, 4) if stance != SharingStance.UNKNOWN else None
+    html = service_page(client, session, data_sharing_stance=stance, data_sharing_stance_checked_on=checked,
+                        data_sharing_stance_note="In their words." if checked else None)
+    row = AnswerRows(html).rows["What they share with the Home Office"]
+    assert (row["answer"], row["tag"]) == (answer, tag)
+    assert row["checked"] == ("Checked on 4 September 2026" if checked else "Not yet checked")
+    assert row.get("note") == ("In their words." if checked else None)
+
+
+def test_the_sharing_filter_finds_only_confirmed_answers(client, session, reindex):
+    make_service(session, "Never shares line", data_sharing_stance=SharingStance.NEVER_SHARES)
+    make_service(session, "Consent line", data_sharing_stance=SharingStance.CONSENT_OR_RISK)
+    make_service(session, "Contract line", data_sharing_stance=SharingStance.HOME_OFFICE_CONTRACT)
+    make_service(session, "Unknown line")
+    reindex()
+    html = client.get("/search", query_string={"access": "data_sharing_stance"}).get_data(as_text=True)
+    assert "2 services found" in html
+    assert "Never shares line" in html and "Consent line" in html
+    assert "Contract line" not in html and "Unknown line" not in html

@@ -1,6 +1,7 @@
 """Pathway rules: installed from data/ on start, edited by editors with history, used at once by officers."""
 
 import re
+from pathlib import Path
 
 from sqlmodel import select
 
@@ -22,6 +23,30 @@ def test_the_shipped_rules_are_installed_once_with_their_history(app, session):
     assert rulebook.install_rules(session, app.config["PATHWAY_RULES_FILE"]) == 0
 
 
+def test_a_shipped_change_reaches_rules_nobody_edited_here_and_never_those_edited(app, session, tmp_path):
+    shipped = Path(app.config["PATHWAY_RULES_FILE"]).read_text(encoding="utf-8")
+    edited_here, untouched = rule_named(session, "fraud"), rule_named(session, "hate-crime")
+    local = {"title": "Fraud (local)", "position": edited_here.position, "conditions": edited_here.conditions,
+             "steps": edited_here.steps, "service_query": edited_here.service_query}
+    rulebook.save_rule(session, edited_here, local, make_user(session, Role.EDITOR), expected_version=1)
+    session.commit()
+    newer = tmp_path / "rules.toml"
+    newer.write_text(shipped.replace('title = "Fraud"', 'title = "Fraud and scams"')
+                     .replace('title = "Hate crime"', 'title = "Hate crime and hate incidents"')
+                     + '\n[[rule]]\nkey = "new-rule"\ntitle = "New"\n[[rule.steps]]\ntext = "T"\nwhy = "W"\n'
+                       'who = "You"\nsource = "S"\n', encoding="utf-8")
+
+    assert rulebook.install_rules(session, newer) == 2  # hate crime upgraded, new-rule installed
+    session.commit()
+    assert rule_named(session, "fraud").title == "Fraud (local)"
+    assert rule_named(session, "hate-crime").title == "Hate crime and hate incidents"
+    assert rule_named(session, "new-rule").version == 1
+    upgrade = session.exec(select(ChangeRecord).where(ChangeRecord.entity_id == untouched.id,
+                                                      ChangeRecord.action == "upgraded")).one()
+    assert upgrade.before["title"] == "Hate crime" and upgrade.after["title"] == "Hate crime and hate incidents"
+    assert rulebook.install_rules(session, newer) == 0  # safe to repeat
+
+
 def test_an_editor_changes_a_step_and_officers_see_it_on_their_next_pathway(app, session):
     editor, officer = app.test_client(), app.test_client()
     sign_in(editor, make_user(session, Role.EDITOR, name="Edie Editor"))
@@ -33,7 +58,7 @@ def test_an_editor_changes_a_step_and_officers_see_it_on_their_next_pathway(app,
     assert editor.post(path, data=form).status_code == 302
 
     session.expire_all()
-    answers = Answers(crime_type="fraud")
+    answers = Answers(crime_types=("fraud",))
     assert evaluate(rulebook.current_rules(session), answers).steps[0].text.startswith("Give the victim")
     change = session.exec(select(ChangeRecord).where(ChangeRecord.entity_id == rule.id)
                           .order_by(ChangeRecord.id.desc())).first()
@@ -43,8 +68,9 @@ def test_an_editor_changes_a_step_and_officers_see_it_on_their_next_pathway(app,
     assert "Action Fraud reference leaflet" in history
 
     pathway = page_form(officer.get("/pathway").get_data(as_text=True))
-    for key, value in {"crime_type": "fraud", "risk": "standard", "age_group": "18_to_64", "gender": "not_said",
-                       "immigration_concern": "no", "nrpf": "no", "interpreter": "no",
+    for key, value in {"crime_types": "fraud", "role": "victim", "personally_connected": "no", "risk": "standard",
+                       "age_group": "18_to_64", "gender": "not_said", "immigration_concern": "no", "nrpf": "no",
+                       "interpreter": "no",
                        "children_in_household": "no"}.items():
         pathway[key] = value
     assert "Action Fraud reference leaflet" in officer.post("/pathway", data=pathway).get_data(as_text=True)
