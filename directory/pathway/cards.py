@@ -99,6 +99,7 @@ class CardEntry:
     numbers: tuple[tuple[str, str], ...]  # ("phone" or "text", number): a text-only number is never a phone
     hours: tuple[tuple[str, str], ...]  # (days in words, "08:00–20:00"); times are "" when open round the clock
     promises: tuple[str, ...]
+    warnings: tuple[str, ...]  # what a victim must know before trusting the service: it shares with the Home Office
     contact: tuple[str, ...]
 
 
@@ -109,6 +110,19 @@ def _confirmed(service, names: tuple[str, ...], wording: CardWording) -> tuple[s
     answers = (conditions[name].wording_for(getattr(service, name)) for name in names)
     return tuple(wording[answer.value if answer.value != "yes" else name]
                  for name, answer in zip(names, answers) if answer.state == "yes")
+
+
+def _promises(service, wording: CardWording) -> tuple[str, ...]:
+    """Free interpreters only where the service confirmed both that it has interpreters and that it is free."""
+    free = by_name()["free"].is_yes(service.free)
+    return tuple(phrase for phrase in _confirmed(service, _PROMISES, wording)
+                 if free or phrase != wording["interpreters"])
+
+
+def _warnings(service, wording: CardWording) -> tuple[str, ...]:
+    """A service that shares with the Home Office says so on the card: never a silent tick beside it."""
+    stance = by_name()["data_sharing_stance"].wording_for(service.data_sharing_stance)
+    return (wording[stance.value],) if stance.state == "no" else ()
 
 
 def _hours(service, wording: CardWording) -> tuple[tuple[str, str], ...]:
@@ -132,7 +146,8 @@ def card_entry(service, wording: CardWording, harm_words: dict[str, tuple[str, .
         renamed=renamed,
         numbers=tuple(("text" if phone.type == "text" else "phone", phone.number) for phone in service.phones),
         hours=_hours(service, wording),
-        promises=_confirmed(service, _PROMISES, wording),
+        promises=_promises(service, wording),
+        warnings=_warnings(service, wording),
         contact=_confirmed(service, _CONTACT, wording),
     )
 

@@ -205,8 +205,9 @@ def rule_from_dict(data: dict) -> Rule:
         steps = tuple(_step_from_dict(s) for s in data.get("steps", []))
         if not steps:
             raise RuleError("has no steps")
+        # Sorted: the order of a rule's needs means nothing, so a save from the editor's checkboxes changes nothing.
         return Rule(key=data["key"], title=data["title"], position=int(data.get("position", 0)),
-                    conditions=conditions, steps=steps, service_query={k: list(v) for k, v in query.items()})
+                    conditions=conditions, steps=steps, service_query={k: sorted(v) for k, v in query.items()})
     except RuleError as error:  # before ValueError: RuleError is one
         raise RuleError(f"rule {key}: {error}") from error
     except (KeyError, TypeError, ValueError) as error:  # ValueError: a position that is not a number

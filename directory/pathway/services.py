@@ -64,9 +64,17 @@ def _latest_check(service: Service) -> date | None:
     return max((d for d in dates if d), default=None)
 
 
+def _open_to_all_or_check(service: Service) -> str:
+    """A place to stay's restrictions are usually about public funds: for someone who has recourse to
+    them, restrictions are something to check, never a reason to leave the refuge out."""
+    return "yes" if OPEN_TO_ALL.check(service) == "yes" else "unknown"
+
+
 OPEN_TO_ALL = _condition("immigration_status", "Open regardless of immigration status")
 TAKES_ANYONE = Requirement("Takes people whatever their immigration status (open to all, or has spaces for "
                            "people with no recourse to public funds)", _takes_anyone, _latest_check)
+STATUS_TO_CHECK = Requirement("Open regardless of immigration status (restrictions are usually about public "
+                              "funds: check)", _open_to_all_or_check, OPEN_TO_ALL.checked_on)
 NRPF = _condition("nrpf_support", "Supports people with no recourse to public funds")
 INTERPRETERS = _condition("interpreters", "Interpreters available")
 
@@ -74,12 +82,17 @@ INTERPRETERS = _condition("interpreters", "Interpreters available")
 def requirements(answers: Answers, referral: Referral) -> list[Requirement]:
     """What the services of one step must confirm, given the victim's circumstances."""
     needed = []
-    if answers.immigration_concern or answers.nrpf:
-        needed.append(TAKES_ANYONE if referral.accommodation else OPEN_TO_ALL)
-    if answers.nrpf and referral.accommodation:
-        needed.append(NRPF)
-    if answers.interpreter and not referral.for_children:
-        needed.append(INTERPRETERS)
+    if referral.accommodation:
+        if answers.nrpf:
+            needed += [TAKES_ANYONE, NRPF]
+        elif answers.immigration_concern:
+            needed.append(STATUS_TO_CHECK)
+    else:
+        if answers.immigration_concern or answers.nrpf:
+            needed.append(OPEN_TO_ALL)
+        # Interpreters matter where the victim will talk to someone, not for a place to stay.
+        if answers.interpreter and not referral.for_children:
+            needed.append(INTERPRETERS)
     return needed
 
 
@@ -91,10 +104,11 @@ def not_eligible(service: Service, answers: Answers, for_children: bool = False)
     """Why a service cannot take this person (their age or gender), or None. Data facts, not preferences."""
     youngest, oldest = CHILDREN if for_children else AGE_RANGES[answers.age_group]
     low, high = service.minimum_age or 0, service.maximum_age if service.maximum_age is not None else 150
+    ages = f"{low} and over" if service.maximum_age is None else f"{low} to {high}"
     if high < youngest or low > oldest:
-        who = "children" if for_children else "this age"
-        ages = f"{low} and over" if service.maximum_age is None else f"{low} to {high}"
-        return f"Not for {who}: ages {ages}"
+        return f"Not for {'children' if for_children else 'this age'}: ages {ages}"
+    if not for_children and youngest >= 18 and high <= 18:  # a service up to 18 is a children's service
+        return f"For children and young people: ages {ages}"
     if not for_children and not answers.all_genders:
         audience = _codes(service, "audience")
         if answers.gender == "woman" and "men" in audience:
@@ -124,6 +138,7 @@ class Offered:
 class StepServices:
     step: Step
     offered: list[Offered] = field(default_factory=list)  # confirmed first, then those to check
+    more: list[Offered] = field(default_factory=list)  # found beyond the first few: listed apart, never dropped
     left_out: list[Offered] = field(default_factory=list)
     relaxed: list[str] = field(default_factory=list)  # preferences dropped to find anything for this step
     requirements: list[str] = field(default_factory=list)
@@ -159,7 +174,9 @@ def _judge(service: Service, hit: Hit | None, needed: list[Requirement], answers
             item.not_confirmed.append((requirement.label, requirement.checked_on(service)))
     if answers.immigration_concern or answers.nrpf:
         stance = SharingStance(service.data_sharing_stance)
-        if stance == SharingStance.HOME_OFFICE_CONTRACT:
+        if stance == SharingStance.UNKNOWN:
+            item.caution = "What they share with the Home Office is not known: ask before you pass on details"
+        elif stance == SharingStance.HOME_OFFICE_CONTRACT:
             item.caution = "Shares information with the Home Office under contract: not a safe first contact"
             item.unsafe_first_contact = True
         elif stance == SharingStance.STATUTORY:
@@ -208,17 +225,18 @@ def _services_for_step(session: Session, indexer: Indexer, step: Step, answers: 
         judged = [_judge(s, hit, needed, answers, referral.for_children)
                   for s, hit in _candidates(session, indexer, request, referral.needs)]
         kept = [item for item in judged if item.excluded_because is None]
+        # A step that names what it asks for ("Victim Hub", "IDVA") lists the services so named, not every
+        # listing that mentions the words; a preference that hides them all is dropped as for an empty step.
+        named = [item for item in kept if referral.words.casefold() in item.service.name.casefold()]
+        found = named if referral.words else kept
         dropped = next(((name, words) for name, values, words in preferences if chosen[name]), None)
-        if kept or dropped is None:
+        if found or dropped is None:
             break
         chosen[dropped[0]] = ()
         result.relaxed.append(dropped[1])
-    # A step that names what it asks for ("Victim Hub", "IDVA") lists the services so named when there are
-    # any, not every listing that mentions the words. Confirmed first, then nearest (the sort is stable).
-    named = [item for item in kept if referral.words and referral.words.casefold() in item.service.name.casefold()]
-    kept = named or kept
-    kept.sort(key=lambda item: not item.confirmed)
-    result.offered = kept[:SHOWN_PER_STEP]
+    kept = found or kept
+    kept.sort(key=lambda item: not item.confirmed)  # stable: nearest first within each group
+    result.offered, result.more = kept[:SHOWN_PER_STEP], kept[SHOWN_PER_STEP:]
     result.left_out = [item for item in judged if item.excluded_because]
     return result
 
@@ -234,7 +252,11 @@ def _helplines(session: Session, indexer: Indexer, pathway: Pathway, answers: An
         first = min(i for i, need in enumerate(pathway.harm_needs) if need in needs)
         return item.unsafe_first_contact, first, not open_around_the_clock(item.service), item.service.name
 
-    return sorted((_judge(s, hit, [], answers, for_children=False) for s, hit in found), key=rank)
+    judged = [_judge(s, hit, [], answers, for_children=False) for s, hit in found]
+    for item in judged:  # always shown, but never a confirmed "no" passed off as fine
+        if answers.interpreter and INTERPRETERS.check(item.service) == "no":
+            item.caution = "; ".join(filter(None, [item.caution, "Has no interpreters"]))
+    return sorted(judged, key=rank)
 
 
 def services_for_pathway(session: Session, indexer: Indexer, pathway: Pathway, answers: Answers,

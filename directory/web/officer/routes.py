@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime, timezone
 
 import click
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from directory.clock import uk_today
@@ -91,9 +91,10 @@ def shortlist(token: str):
         chosen = read_token(current_app.secret_key, token, current_app.config["SHORTLIST_DAYS"])
     except ShortlistExpired as expired:
         return render_template("officer/shortlist_expired.html", wording=wording_for(phrases, expired.language),
-                               english=phrases["en"]), 410
+                               english=phrases["en"], title="expired_title"), 410
     except ShortlistInvalid:
-        abort(404)
+        return render_template("officer/shortlist_expired.html", wording=phrases["en"], english=phrases["en"],
+                               title="invalid_title"), 404
     wording = wording_for(phrases, chosen.language)
     harm_words = read_harm_words(current_app.config["HARM_WORDS_FILE"])
     services = public_services_in_order(get_session(), [str(i) for i in chosen.service_ids])

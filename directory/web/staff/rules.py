@@ -50,7 +50,7 @@ def edit_pathway_rule(rule_id: uuid.UUID):
     elif form.validate_on_submit():
         data = rule_from_form(form)
         try:
-            rulebook.save_rule(db, row, data, acting_user(), int(form.version.data))
+            changed = rulebook.save_rule(db, row, data, acting_user(), int(form.version.data))
         except RuleError as error:
             form.title.errors.append(str(error))
         except listings.EditConflict as clash:
@@ -61,7 +61,8 @@ def edit_pathway_rule(rule_id: uuid.UUID):
             conflict = {"latest": clash.latest, "theirs": current, "yours": data}
         else:
             db.commit()
-            flash("Rule saved. Officers see the change on their next pathway.", "success")
+            flash("Rule saved. Officers see the change on their next pathway." if changed else
+                  "Nothing had changed, so nothing was saved.", "success")
             return redirect(url_for("staff.edit_pathway_rule", rule_id=row.id))
     return render_template("staff/rules/edit.html", form=form, rule=row, conflict=conflict), 409 if conflict else 200
 

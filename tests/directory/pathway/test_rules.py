@@ -85,7 +85,7 @@ CASES = [
                  ["FGM mandatory reporting duty", "children's services"], [],
                  {"harmful-practices", "children-young-people"}, id="harmful practices, child"),
     pytest.param(harm("modern_slavery"),
-                 [NRM, "first responder", "informed consent", "duty to notify", "not the domestic abuse response"],
+                 [NRM, "first responder", "informed consent", "duty to notify", "apart from the domestic abuse one"],
                  ["without asking for consent", DO_NOT_SHARE], {"modern-slavery"},
                  id="modern slavery, adult"),
     pytest.param(harm("modern_slavery", age_group="under_18"),

@@ -147,3 +147,59 @@ def test_national_helplines_are_always_shown_whatever_the_conditions(app, sessio
     reindex()
     result = found(app, session, victim(immigration_concern=True, nrpf=True, interpreter=True))
     assert names(result.helplines) == ["Oscar 24-hour helpline"]
+
+
+def test_with_only_a_doubt_about_status_a_refuges_restrictions_are_to_check_never_a_reason_to_hide_it(
+        app, session, refuges):
+    result = found(app, session, victim(immigration_concern=True), REFUGE_STEP).steps[0]
+    assert not result.left_out
+    bravo = next(item for item in result.offered if item.service.name == "Bravo refuge")
+    assert not bravo.confirmed and "restrictions are usually about public funds" in bravo.not_confirmed[0][0]
+
+
+def test_interpreters_do_not_decide_a_place_to_stay(app, session, refuges):
+    result = found(app, session, victim(nrpf=True, interpreter=True), REFUGE_STEP).steps[0]
+    assert "Alpha refuge" in names(result.offered)
+
+
+def test_a_step_lists_its_first_few_and_every_other_service_apart(app, session, reindex):
+    for letter in "ABCDEFG":
+        make_service(session, f"{letter} support", needs=DA)
+    reindex()
+    result = found(app, session, victim(), step("Refer.", needs=("domestic-abuse",))).steps[0]
+    assert len(result.offered) == 5 and len(result.more) == 2
+    assert sorted(names(result.offered + result.more)) == [f"{letter} support" for letter in "ABCDEFG"]
+
+
+def test_a_named_step_drops_a_preference_that_hides_the_service_it_names(app, session, reindex):
+    make_service(session, "Sussex Victim Hub", needs=DA, languages={"en": "English"})
+    make_service(session, "Polish advice", needs=DA, languages={"pl": "Polish"},
+                 description="We can refer you to the Victim Hub.")
+    reindex()
+    hub = step("Refer to the Victim Hub.", words="Victim Hub")
+    result = found(app, session, victim(language="pl"), hub).steps[0]
+    assert names(result.offered) == ["Sussex Victim Hub"] and result.relaxed == ["the language"]
+
+
+def test_a_service_up_to_eighteen_is_for_children_not_adults(app, session, reindex):
+    make_service(session, "Quebec youth line", needs=DA, national_helpline=True, maximum_age=18)
+    reindex()
+    adult = found(app, session, victim())
+    assert not adult.helplines and adult.left_out_helplines[0].excluded_because.startswith("For children")
+    assert names(found(app, session, victim(age_group="under_18")).helplines) == ["Quebec youth line"]
+
+
+def test_a_helpline_without_interpreters_is_shown_and_says_so_when_one_is_needed(app, session, reindex):
+    make_service(session, "Romeo helpline", needs=DA, national_helpline=True, interpreters=Answer.NO)
+    reindex()
+    assert "Has no interpreters" not in (found(app, session, victim()).helplines[0].caution or "")
+    helpline = found(app, session, victim(interpreter=True)).helplines[0]
+    assert helpline.service.name == "Romeo helpline" and "Has no interpreters" in helpline.caution
+
+
+def test_with_a_doubt_about_status_an_unknown_sharing_stance_is_said(app, session, reindex):
+    make_service(session, "Sierra advice", needs=DA, immigration_status=ImmigrationStatus.OPEN_TO_ALL)
+    reindex()
+    item = found(app, session, victim(immigration_concern=True), step("Refer.", needs=("domestic-abuse",))).steps[0]
+    assert "What they share with the Home Office is not known" in item.offered[0].caution
+    assert item.offered[0].confirmed  # said, but not a reason to list it after others

@@ -107,6 +107,7 @@ def harmful_names(session):
         session, "FGM and forced marriage support", organization=make_organization(session, "Sussex Honour Trust"),
         description="Support after FGM, forced marriage and honour-based abuse.", phone="01632 960101",
         card_name="Sussex Support Line", immigration_status=ImmigrationStatus.OPEN_TO_ALL, interpreters=Answer.YES,
+        free=Answer.YES,
         withheld_number_calls=Answer.YES, sends_texts=Answer.YES, leaves_voicemail=Answer.NO,
         data_sharing_stance=SharingStance.STATUTORY)
     session.add(Phone(service_id=honour.id, number="07700 900101", type="text", description="Text our FGM line"))
@@ -295,7 +296,7 @@ def test_a_discreet_card_has_names_and_numbers_only(app, session, client, harmfu
     page = Page(html)
     assert page.items(tag="p", inside="app-card") == [
         "Sussex Support Line", f"{wording['phone']}: 01632 960101", f"{wording['text']}: 07700 900101",
-        wording["unnamed"], f"{wording['phone']}: 01632 960102",
+        f"! {wording['statutory']}", wording["unnamed"], f"{wording['phone']}: 01632 960102",
         "Brighton Wellbeing Partnership", f"{wording['phone']}: 01632 960103"]
     assert page.items(tag="h2", inside="app-card") == []
     assert "<svg" not in html and "/s/" not in html and not page.items(cls="app-card__url")
@@ -310,3 +311,33 @@ def test_every_sample_service_has_a_name_a_card_can_carry(sample_app):
         assert services
         naming = sorted(service.name for service in services if names_a_harm(name_on_card(service), words))
     assert naming == []
+
+
+def test_free_interpreters_are_promised_only_when_both_are_confirmed(app, session, client):
+    service = make_service(session, "Advice line", interpreters=Answer.YES)  # free: not known
+    session.commit()
+    (card,) = Page(_card(app, session, client, [service])).items(cls="app-card")
+    assert PHRASES["en"]["interpreters"] not in card
+
+
+@pytest.mark.parametrize("discreet", [False, True])
+@pytest.mark.parametrize(("stance", "warning"), [(SharingStance.HOME_OFFICE_CONTRACT, "home_office_contract"),
+                                                 (SharingStance.STATUTORY, "statutory")])
+def test_a_service_that_shares_with_the_home_office_says_so_on_the_card_and_its_page(
+        app, session, client, stance, warning, discreet):
+    service = make_service(session, "Asylum support line", data_sharing_stance=stance,
+                           immigration_status=ImmigrationStatus.OPEN_TO_ALL)
+    session.commit()
+    (card,) = Page(_card(app, session, client, [service], discreet=discreet)).items(cls="app-card")
+    assert PHRASES["en"][warning] in card
+    page = Page(_shortlist(app, app.test_client(), [service], "pl").get_data(as_text=True))
+    assert PHRASES["pl"][warning] in page.text()
+
+
+def test_a_broken_link_gets_a_neutral_page_that_says_nothing_of_what_the_site_is_for(client):
+    response = client.get("/s/not-a-real-link")
+    page = Page(response.get_data(as_text=True))
+    assert response.status_code == 404 and "Set-Cookie" not in response.headers
+    assert page.items(tag="h1") == ["This link does not work"]
+    assert not names_a_harm(page.text(), _words("en")), page.text()
+

@@ -8,7 +8,7 @@ from flask import url_for
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
-from directory.models import Answer, ImmigrationStatus, Service
+from directory.models import Attribute, ImmigrationStatus, Service
 from directory.pathway.cards import name_on_card, names_a_harm, read_harm_words
 from directory.pathway.rules import CRIME_TYPES
 from tests.conftest import _app
@@ -32,7 +32,9 @@ def pathway(client, **changes):
 def listed_services(officer_app, page: str) -> list[Service]:
     ids = re.findall(r'name="services" type="checkbox" value="([0-9a-f-]{36})"', page)
     with Session(officer_app.extensions["database"]) as session:
-        return [session.get(Service, uuid.UUID(i), options=[selectinload(Service.organization)]) for i in ids]
+        return [session.get(Service, uuid.UUID(i), options=[selectinload(Service.organization),
+                                                           selectinload(Service.attributes)
+                                                           .selectinload(Attribute.taxonomy_term)]) for i in ids]
 
 
 def test_the_pathway_needs_a_signed_in_officer(officer_app):
@@ -54,10 +56,11 @@ def test_domestic_abuse_with_an_immigration_concern(officer_app, officer):
     assert any("MARAC" in step for step in steps) and any("IDVA" in step for step in steps)
     services = listed_services(officer_app, page)
     assert services, "the sample has services open to all in Sussex"
-    # Restrictions leave a service out, unless it is a place to stay that may have spaces for people with
-    # no recourse to public funds; not known is shown, marked to check.
+    # Restrictions leave out anyone the victim would go to for help; a place to stay's restrictions (usually
+    # about public funds, which this victim has) are shown to check. Not known is shown, marked to check.
     restricted = [s for s in services if s.immigration_status == ImmigrationStatus.RESTRICTIONS]
-    assert restricted and all(s.nrpf_support != Answer.NO for s in restricted)
+    assert restricted and all(any(a.link_type == "need" and a.taxonomy_term.code == "housing-refuge"
+                                  for a in s.attributes) for s in restricted)
     if any(s.immigration_status == ImmigrationStatus.UNKNOWN for s in services):
         assert "Not confirmed: check before referring" in page
 

@@ -113,8 +113,21 @@ def test_a_high_risk_migrant_mother_with_no_recourse_is_offered_helpline_idva_an
     assert refuges[0] == "Hersana safe house for Black and minoritised women"
     assert not page.everything & MENS_SERVICES
     assert "Restore safe house" not in page.everything
-    # A refuge that confirmed it takes nobody without recourse is left out, and the officer told why.
-    assert "RISE refuge" in page.left_out and "RISE refuge" not in refuges
+    # A refuge that may take her ("sometimes", not known) is shown to check; none is hidden unless it said no.
+    assert "RISE refuge" in refuges and "RISE refuge" in page.not_confirmed
+
+
+@pytest.mark.parametrize("preference", [{"language": "ar", "interpreter": "yes"}, {"women_only": "y"}])
+def test_the_mother_keeps_the_victim_hub_and_the_refuge_whatever_her_language_or_preference(officer, preference):
+    page = pathway(officer, **MIGRANT_MOTHER, **preference)
+    assert page.step("Refer the victim to the Victim Hub") == ["Sussex Victim Hub"]
+    assert "Hersana safe house for Black and minoritised women" in page.step("If the victim cannot stay safely")
+
+
+def test_a_child_raped_in_the_last_week_is_offered_the_childrens_sexual_assault_service(officer):
+    page = pathway(officer, crime_types="sexual_violence_recent", age_group="under_18", gender="woman")
+    assert "Children and young people's sexual assault service" in page.step(
+        "Offer the victim an examination at the Sexual Assault Referral Centre")
 
 
 def test_not_known_never_hides_a_service_it_marks_it_to_check(officer):

@@ -47,6 +47,37 @@ def test_a_shipped_change_reaches_rules_nobody_edited_here_and_never_those_edite
     assert rulebook.install_rules(session, newer) == 0  # safe to repeat
 
 
+def test_a_rule_edited_before_steps_referred_anywhere_gains_the_shipped_referrals_and_keeps_its_words(
+        app, session):
+    row = rule_named(session, "domestic-abuse-high-risk")
+    legacy_steps = [{key: value for key, value in step.items() if key != "refers"} for step in row.steps]
+    legacy_steps[1] = {**legacy_steps[1], "why": "Our own words."}
+    local = {"title": "High risk (local)", "position": row.position, "conditions": row.conditions,
+             "steps": legacy_steps, "service_query": row.service_query}
+    assert rulebook.save_rule(session, row, local, make_user(session, Role.EDITOR), expected_version=1)
+    session.commit()
+
+    assert rulebook.install_rules(session, app.config["PATHWAY_RULES_FILE"]) == 1
+    session.commit()
+    row = rule_named(session, "domestic-abuse-high-risk")
+    assert row.title == "High risk (local)" and row.steps[1]["why"] == "Our own words."
+    assert [bool(step.get("refers")) for step in row.steps] == [True, False, True]  # IDVA, MARAC, refuge
+    assert rulebook.install_rules(session, app.config["PATHWAY_RULES_FILE"]) == 0
+
+
+def test_saving_a_rule_unchanged_records_nothing_so_shipped_fixes_still_reach_it(app, session):
+    editor = app.test_client()
+    sign_in(editor, make_user(session, Role.EDITOR))
+    rule = rule_named(session, "domestic-abuse-no-recourse-to-public-funds")
+    path = f"/staff/pathway-rules/{rule.id}"
+    response = editor.post(path, data=page_form(editor.get(path).get_data(as_text=True)), follow_redirects=True)
+    assert "Nothing had changed, so nothing was saved." in response.get_data(as_text=True)
+    session.expire_all()
+    assert rule_named(session, "domestic-abuse-no-recourse-to-public-funds").version == 1
+    assert {c.action for c in session.exec(select(ChangeRecord).where(ChangeRecord.entity_id == rule.id))} == {
+        "installed"}
+
+
 def test_an_editor_changes_a_step_and_officers_see_it_on_their_next_pathway(app, session):
     editor, officer = app.test_client(), app.test_client()
     sign_in(editor, make_user(session, Role.EDITOR, name="Edie Editor"))
