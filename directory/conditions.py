@@ -126,9 +126,8 @@ class AccessCondition:
 
     def wording_for(self, value: Enum | str) -> Wording:
         """The wording of a stored answer; anything unexpected reads as not known, never as yes."""
-        stored = getattr(value, "value", value)
-        by_value = {w.value: w for w in self.wording}
-        return by_value.get(stored, by_value["unknown"])
+        by_value = {w.value: w for w in self.wording}  # our enums are str enums: a member finds its value
+        return by_value.get(value, by_value["unknown"])
 
     def is_yes(self, value: Enum | str) -> bool:
         return self.wording_for(value).state == "yes"

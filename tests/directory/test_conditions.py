@@ -20,6 +20,7 @@ from directory.conditions import (
     Section,
     confirmed_flags,
     filter_choices,
+    in_section,
 )
 from directory.exchange.export import services_resource
 from directory.exchange.openreferral import access_terms
@@ -143,3 +144,19 @@ def test_no_condition_words_not_known_as_yes(condition):
     assert not condition.is_yes(condition.unknown)
     assert not condition.is_yes("something unexpected")
     assert "yes" in [w.state for w in condition.wording]
+
+
+def test_each_section_holds_its_own_conditions_in_order():
+    for section in Section:
+        assert in_section(section) == tuple(c for c in CONDITIONS if c.section == section)
+    assert in_section(Section.ROUTES, REGISTRY) == in_section(Section.ROUTES)
+    assert in_section(Section.ELIGIBILITY, REGISTRY)[-1] is PETS
+
+
+@pytest.mark.parametrize(("condition", "description"), [
+    (CONDITIONS[0], "open_to_all, restrictions, unknown (unknown is never yes); see immigration_status_note"),
+    (PETS, "yes, no, unknown (unknown is never yes)"),
+])
+def test_the_api_describes_each_condition_s_answers(condition, description):
+    assert condition.api_description() == description
+

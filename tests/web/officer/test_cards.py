@@ -6,7 +6,6 @@ the page may let any of those words through, in English or the card's language.
 
 import time
 from html.parser import HTMLParser
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy.orm import selectinload
@@ -14,7 +13,6 @@ from sqlmodel import Session, select
 
 from directory.conditions import Answer, ImmigrationStatus, SharingStance
 from directory.config import PROJECT_ROOT
-from directory.listings.wording import open_around_the_clock
 from directory.models import Phone, Role, Schedule, Service
 from directory.pathway.cards import (
     days_in_words,
@@ -169,19 +167,6 @@ def test_a_harm_is_found_as_a_word_or_the_start_of_one_in_any_case():
     assert names_a_harm("Contre le trafic d’êtres humains", HARM_WORDS["fr"]), "so are the two apostrophes"
     assert names_a_harm("Apoio a maus tratos", HARM_WORDS["pt"]), "a hyphen or a space"
     assert names_a_harm("مركز العنف", HARM_WORDS["ar"]) and names_a_harm("PRZEMOCY", HARM_WORDS["pl"])
-
-
-def open_on(*schedules: Schedule) -> bool:
-    return open_around_the_clock(SimpleNamespace(schedules=list(schedules)))
-
-
-def test_round_the_clock_means_every_day_from_midnight_to_midnight():
-    assert open_on(Schedule(byday=EVERY_DAY, opens_at="00:00", closes_at="24:00"))
-    assert open_on(Schedule(byday="SU,MO,TU,WE,TH,FR,SA", opens_at="00:00", closes_at="23:59"))
-    assert open_on(Schedule(byday="MO,TU,WE,TH,FR", opens_at="00:00", closes_at="23:59"),
-                   Schedule(byday="SA,SU", opens_at="00:00", closes_at="24:00"))
-    assert not open_on(Schedule(byday="MO,TU,WE,TH,FR,SA", opens_at="00:00", closes_at="23:59"))
-    assert not open_on(Schedule(byday=EVERY_DAY, opens_at="08:00", closes_at="23:59"))
 
 
 def test_days_are_listed_with_the_languages_own_separator():

@@ -2,7 +2,6 @@
 details for signed-in officers and staff."""
 
 from datetime import date, timedelta
-from html.parser import HTMLParser
 
 import pytest
 
@@ -10,6 +9,7 @@ from directory.conditions import SharingStance
 from directory.listings.review import months_before
 from directory.models import Role
 from tests.factories import csrf_token, make_service, make_user, sign_in
+from tests.pages import AnswerRows
 
 STALE_WORDS = "may be out of date"
 PROFESSIONAL = {"referral_line": "01632 960999", "secure_email": "referrals@advocacy.cjsm.net",
@@ -82,39 +82,6 @@ def test_after_signing_out_professional_details_are_gone(client, session):
 def test_only_web_addresses_become_links(client, session):
     html = service_page(client, session, url="javascript:alert(1)")
     assert 'href="javascript:' not in html and "javascript:alert(1)" in html
-
-
-class AnswerRows(HTMLParser):
-    """Each summary-list row of a service page: its question, the answer's tag, and the rest of the row."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.rows: dict[str, dict] = {}
-        self._cell = self._question = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        classes = (dict(attrs).get("class") or "").split()
-        if "govuk-summary-list__key" in classes:
-            self._cell = "question"
-        elif "govuk-tag" in classes and self._question:
-            self._cell = "answer"
-            self.rows[self._question]["tag"] = classes[-1]
-        elif tag == "p" and self._question and "app-checked" in classes:
-            self._cell = "checked"
-        elif tag == "p" and self._question:
-            self._cell = "note"
-
-    def handle_data(self, data):
-        text = data.strip()
-        if not text or not self._cell:
-            return
-        if self._cell == "question":
-            self._question = text
-            self.rows[text] = {}
-        else:
-            self.rows[self._question][self._cell] = text
-        self._cell = None
 
 
 @pytest.mark.parametrize(("stance", "answer", "tag"), [

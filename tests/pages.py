@@ -1,0 +1,82 @@
+"""Pages read as a person reads them: the rows, tags and badges they show."""
+
+from html.parser import HTMLParser
+
+
+class AnswerRows(HTMLParser):
+    """Each summary-list row of a service page: its question, the answer's tag, and the rest of the row."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.rows: dict[str, dict] = {}
+        self._cell = self._question = None
+        self._in_value = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if "govuk-summary-list__key" in classes:
+            self._cell = "question"
+        elif "govuk-summary-list__value" in classes:
+            self._in_value = True
+        elif not (self._in_value and self._question):
+            return
+        elif "govuk-tag" in classes:
+            self._cell = "answer"
+            self.rows[self._question]["tag"] = classes[-1]
+        elif tag == "p" and "app-checked" in classes:
+            self._cell = "checked"
+        elif tag == "p":
+            self._cell = "note"
+
+    def handle_endtag(self, tag):
+        if tag == "dd":
+            self._in_value = False
+
+    def handle_data(self, data):
+        text = data.strip()
+        if not text or not self._cell:
+            return
+        if self._cell == "question":
+            self._question = text
+            self.rows[text] = {}
+        else:
+            self.rows[self._question][self._cell] = text
+        self._cell = None
+
+
+class Badges(HTMLParser):
+    """The "Confirmed by the service" labels of each result on a results page, by service name."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.by_service: dict[str, list[str]] = {}
+        self._service = None
+        self._reading = None
+        self._in_badges = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if tag == "a" and (attributes.get("href") or "").startswith("/services/"):
+            self._reading = "name"
+        elif tag == "ul" and "app-flag-list" in classes:
+            self._in_badges = True
+        elif tag == "strong" and "govuk-tag" in classes and self._in_badges:
+            self._reading = "badge"
+
+    def handle_endtag(self, tag):
+        if tag == "ul":
+            self._in_badges = False
+
+    def handle_data(self, data):
+        text = data.strip()
+        if not text or not self._reading:
+            return
+        if self._reading == "name":
+            self._service = text
+            self.by_service[text] = []
+        else:
+            self.by_service[self._service].append(text)
+        self._reading = None
