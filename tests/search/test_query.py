@@ -146,3 +146,67 @@ def test_a_corrected_typo_brings_its_synonyms(tmp_path):
                     document("other", "Debt advice")])
     assert set(ids(engine, "trafficing")) == {"said", "synonym"}
     engine.close()
+
+
+@pytest.fixture(scope="module")
+def weighed(tmp_path_factory):
+    """One word, each time in one field only: the ranking says how much each field counts."""
+    engine = SearchEngine(tmp_path_factory.mktemp("weights"), "data/synonyms.txt")
+    placed = {"in-name": {"name": "Marigold"}, "in-alternate": {"alternate_name": "Marigold"},
+              "in-needs": {"needs_text": "Marigold"}, "in-organisation": {"organization": "Marigold"},
+              "in-description": {"description": "Marigold"}, "in-details": {"details": "Marigold"}}
+    documents = []
+    for identifier, fields in placed.items():
+        doc = document(identifier, f"Service {identifier}", delivery="online" if identifier == "in-name" else "phone")
+        doc.update(fields)
+        doc["spelling"] = " ".join(filter(None, [doc["name"], doc["organization"], doc["needs_text"],
+                                                 doc["description"], doc["alternate_name"], doc["details"]]))
+        documents.append(doc)
+    documents += [document("puffin", "Puffin Club"), document("owl", "Owl Watch"),
+                  document("stalking", "Stalking Advocacy")]
+    engine.rebuild(documents)
+    yield engine
+    engine.close()
+
+
+def test_names_and_needs_count_above_prose(weighed):
+    order = ids(weighed, "marigold")
+    assert order[0] == "in-name"
+    assert set(order[1:3]) == {"in-alternate", "in-needs"}
+    assert order[3:] == ["in-organisation", "in-description", "in-details"]
+
+
+def test_the_delivery_filter_keeps_only_that_way_of_getting_help(weighed):
+    assert ids(weighed, "marigold", delivery=("online",)) == ["in-name"]
+    assert "in-name" not in ids(weighed, "marigold", delivery=("phone",))
+
+
+@pytest.mark.parametrize(("typed", "found"), [
+    ("owl", ["owl"]), ("ow1", []), ("oel", []),  # under four letters: never corrected
+    ("pufin", ["puffin"]), ("puffn", ["puffin"]), ("pffn", []),  # up to six: one edit
+    ("stelkinq", ["stalking"]), ("stelkonq", []),  # longer: two edits
+    ("stlkng", []),  # six letters typed, two edits: too far
+    ("xtalking", []),  # the first letter is kept
+])
+def test_typos_are_corrected_by_how_long_the_word_is(weighed, typed, found):
+    assert ids(weighed, typed) == found
+
+
+def test_the_exact_name_wins_over_a_service_that_says_the_words_more_often(tmp_path):
+    engine = SearchEngine(tmp_path / "index", "data/synonyms.txt")
+    engine.rebuild([
+        document("richer", "Harbour Advice Line", organization="Harbour Advice Trust", needs_text="Harbour advice",
+                 description="Harbour advice for anyone: harbour advice by phone."),
+        document("exact", "Harbour Advice"),
+    ])
+    results = engine.search(SearchRequest(text="harbour advice"))
+    assert [hit.service_id for hit in results.hits] == ["exact", "richer"]
+    assert results.hits[0].score > results.hits[1].score > 0
+    engine.close()
+
+
+def test_a_page_says_which_page_it_is_and_the_words_searched_for(engine):
+    results = engine.search(SearchRequest(text="General support", per_page=1, page=2))
+    assert (results.page, results.per_page, len(results.hits)) == (2, 1, 1)
+    assert results.words == ["general", "support"]
+    assert all(hit.score == 0.0 for hit in engine.search(SearchRequest(needs=("general-victim-support",))).hits)

@@ -14,6 +14,7 @@ from directory.pathway.rules import (
     CRIME_TYPES,
     RISKS,
     Answers,
+    Referral,
     RuleError,
     evaluate,
     read_rules_file,
@@ -399,4 +400,81 @@ def test_a_rule_with_its_referrals_survives_the_round_trip(rules):
 def test_the_helplines_for_the_harm_the_officer_chose_come_before_those_it_adds(rules):
     needs = evaluate(rules, harm("stalking_harassment", personally_connected=True)).harm_needs
     assert needs.index("stalking-harassment") < needs.index("domestic-abuse")
+
+
+
+# -- Every kind of condition, one at a time ------------------------------------------------------
+
+CONDITION_CASES = [
+    ({"risks": ["high"]}, {"risk": "high"}, {"risk": "medium"}),
+    ({"risks": ["medium", "high"]}, {"risk": "medium"}, {"risk": "standard"}),
+    ({"age_groups": ["65_and_over"]}, {"age_group": "65_and_over"}, {"age_group": "18_to_64"}),
+    ({"genders": ["woman"]}, {"gender": "woman"}, {"gender": "not_said"}),
+    ({"genders": ["man", "other"]}, {"gender": "other"}, {"gender": "woman"}),
+    ({"roles": ["witness"]}, {"role": "witness"}, {"role": "victim"}),
+    ({"personally_connected": True}, {"personally_connected": True}, {"personally_connected": False}),
+    ({"immigration_concern": False}, {"immigration_concern": False}, {"immigration_concern": True}),
+    ({"nrpf": True}, {"nrpf": True}, {"nrpf": False}),
+    ({"interpreter": True}, {"interpreter": True}, {"interpreter": False}),
+    ({"children_in_household": True}, {"children_in_household": True}, {"children_in_household": False}),
+    ({"women_only": True}, {"women_only": True}, {"women_only": False}),
+    ({"crime_types": ["fraud", "hate_crime"]}, {"crime_types": ("other", "hate_crime")}, {"crime_types": ("other",)}),
+]
+
+
+@pytest.mark.parametrize(("conditions", "holds", "fails"), CONDITION_CASES, ids=lambda value: str(value))
+def test_each_kind_of_condition_holds_for_its_answers_only(conditions, holds, fails):
+    rule = rule_from_dict({**_rule("r", 10, "Do it."), "conditions": conditions})
+    base = {"crime_types": ("other",)}
+    assert evaluate([rule], Answers(**{**base, **holds})).steps
+    assert not evaluate([rule], Answers(**{**base, **fails})).steps
+
+
+def test_an_adult_harmed_by_a_partner_has_domestic_abuse_added_once_and_last():
+    answers = Answers(crime_types=("stalking_harassment",), personally_connected=True)
+    assert answers.harms == ("stalking_harassment", "domestic_abuse")
+    chosen = Answers(crime_types=("domestic_abuse",), personally_connected=True)
+    assert chosen.harms == ("domestic_abuse",) and not chosen.treated_as_domestic_abuse
+    assert Answers(crime_types=("fraud",)).harms == ("fraud",)
+
+
+def test_a_step_and_its_referral_round_trip_and_a_step_referring_nowhere_has_no_refers():
+    data = {"text": "T", "why": "W", "who": "You", "source": "S",
+            "refers": {"needs": ["b-need", "a-need"], "words": "IDVA", "accommodation": True, "for_children": True}}
+    rule = rule_from_dict({**_rule("r", 1), "steps": [data, {k: v for k, v in data.items() if k != "refers"}]})
+    with_referral, without = rule.steps
+    assert with_referral.refers == Referral(needs=("a-need", "b-need"), words="IDVA", accommodation=True,
+                                            for_children=True)
+    assert with_referral.to_dict()["refers"] == {"needs": ["a-need", "b-need"], "words": "IDVA",
+                                                 "accommodation": True, "for_children": True}
+    assert without.refers is None and "refers" not in without.to_dict()
+    assert Referral(words="Victim Hub").to_dict() == {"words": "Victim Hub"}
+    assert rule_from_dict(rule_to_dict(rule)) == rule
+
+
+def test_the_needs_of_a_rule_are_kept_sorted_so_an_editor_save_changes_nothing():
+    rule = rule_from_dict({**_rule("r", 1, "Do it."), "service_query": {"needs": ["harmful-practices", "children"]}})
+    assert rule.service_query == {"needs": ["children", "harmful-practices"]}
+
+
+def test_no_language_chosen_is_no_language_preference():
+    assert Answers(crime_types=("fraud",)).language is None
+
+
+@pytest.mark.parametrize(("rule_text", "message"), [
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\nextra = 1\n[rule.condition]\n' + A_STEP, "unknown field(s) condition, extra"),
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP + 'colour = "red"\n', "unknown step field(s) colour"),
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP + '[rule.steps.refers]\nneed = ["fraud"]\n',
+     "refers takes only accommodation, for_children, needs, words"),
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.service_query]\nflags = ["x"]\n' + A_STEP,
+     "service_query takes only needs"),
+])
+def test_a_refused_rule_says_exactly_what_is_wrong(tmp_path, rule_text, message):
+    with pytest.raises(RuleError) as refused:
+        read_rules_file(write_rules(tmp_path, rule_text))
+    assert str(refused.value) == f"rule typo: {message}"
+
+
+def test_a_file_with_no_rules_has_none(tmp_path):
+    assert read_rules_file(write_rules(tmp_path, "# nothing yet\n")) == []
 

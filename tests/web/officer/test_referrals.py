@@ -104,3 +104,24 @@ def test_commissioners_see_counts_by_service_crime_district_and_month(app, sessi
     assert page.count(">fewer than 5<") == 2 and page.count(">withheld<") == 2
     assert "Brighton and Hove" in page and "Eastbourne" in page
     assert date.today().strftime("%Y-%m") in page
+
+
+def test_every_table_of_counts_cell_by_cell_months_in_order_across_years(session):
+    officer = make_user(session, Role.OFFICER, email="officer@example.org")
+    harbour, lighthouse = make_service(session, "Harbour advice line"), make_service(session, "Lighthouse")
+    add_records(session, harbour, officer, [date(2025, 12, 3)] * 6, crime_type="fraud", district="E07000223")
+    add_records(session, lighthouse, officer, [date(2026, 1, 9)] * 7, crime_type="hate_crime", district=None)
+    add_records(session, lighthouse, officer, [date(2025, 11, 30)] * 5, crime_type="codes_nobody_named",
+                district="E99999999")
+    labels = {"crime_type": {"fraud": "Fraud", "hate_crime": "Hate crime"},
+              "district": {"E07000223": "Adur"}}
+
+    counts = referrals.referral_counts(session, labels)
+
+    def table(dimension):
+        return [(count.label, count.count, count.shown) for count in counts[dimension]]
+
+    assert table("service") == [("Lighthouse", 12, "12"), ("Harbour advice line", 6, "6")]
+    assert table("crime_type") == [("Hate crime", 7, "7"), ("Fraud", 6, "6"), ("codes_nobody_named", 5, "5")]
+    assert table("district") == [("Not known", 12, "12"), ("Adur", 6, "6")]
+    assert table("month") == [("2025-11", 5, "5"), ("2025-12", 6, "6"), ("2026-01", 7, "7")]
