@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test install assets browser clean
+.PHONY: run test install assets browser mutation clean
 
 run: install ## Install everything and run the app on http://127.0.0.1:5000 with the sample data
 	@echo "Staff sign-in: create an account first with  $(BIN)/flask --app app users create you@example.org --role admin"
@@ -11,6 +11,10 @@ run: install ## Install everything and run the app on http://127.0.0.1:5000 with
 
 test: install browser ## Install everything (Chromium included) and run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+mutation: install ## Mutation testing of the modules victims depend on (MODULES="wording rules" for some)
+	$(BIN)/pip install --quiet -e '.[mutation]'
+	$(BIN)/python tools/mutation.py --floor 90 $(MODULES)
 
 install: $(VENV)/.installed assets
 
