@@ -31,7 +31,8 @@ MODULES = {
                  "tests/web/public/test_condition_wording.py", "tests/web/public/test_service_page.py"]),
     "rules": (["directory/pathway/rules.py"], ["tests/directory/pathway/test_rules.py"]),
     "matching": (["directory/pathway/services.py"],
-                 ["tests/directory/pathway/test_services.py", "tests/web/officer/test_pathway_scenarios.py"]),
+                 ["tests/directory/pathway/test_services.py", "tests/directory/pathway/test_service_conditions.py",
+                  "tests/web/officer/test_pathway_scenarios.py"]),
     "referrals": (["directory/pathway/referrals.py"], ["tests/web/officer/test_referrals.py"]),
     "search": (["search/query.py"], ["tests/search"]),
 }

@@ -37,46 +37,53 @@ CHILDREN = (0, 17)
 _CONDITIONS = by_name()
 
 
-@dataclass(frozen=True)
-class Requirement:
-    """A condition a step's services must meet: its label, and the service's answer as yes, no or unknown."""
-
-    label: str
-    check: Callable[[Service], str]
-    checked_on: Callable[[Service], date | None]
+def _state(service: Service, name: str) -> str:
+    """The service's answer to one access condition, as yes, no or unknown."""
+    return _CONDITIONS[name].wording_for(getattr(service, name)).state
 
 
-def _condition(name: str, label: str) -> Requirement:
-    condition = _CONDITIONS[name]
-    return Requirement(label, lambda s: condition.wording_for(getattr(s, name)).state,
-                       lambda s: getattr(s, condition.checked_on))
+def _only(states: list[str]) -> str:
+    return states[0]
 
 
-def _takes_anyone(service: Service) -> str:
+def _any_yes(states: list[str]) -> str:
     """A place to stay takes someone of insecure status if it is open to all, or has spaces for people
     with no recourse to public funds (a refuge with some NRPF spaces counts)."""
-    states = {_condition(name, "").check(service) for name in ("immigration_status", "nrpf_support")}
-    return "yes" if "yes" in states else "no" if states == {"no"} else "unknown"
+    return "yes" if "yes" in states else "no" if set(states) == {"no"} else "unknown"
 
 
-def _latest_check(service: Service) -> date | None:
-    dates = [service.immigration_status_checked_on, service.nrpf_support_checked_on]
-    return max((d for d in dates if d), default=None)
-
-
-def _open_to_all_or_check(service: Service) -> str:
+def _yes_or_check(states: list[str]) -> str:
     """A place to stay's restrictions are usually about public funds: for someone who has recourse to
     them, restrictions are something to check, never a reason to leave the refuge out."""
-    return "yes" if OPEN_TO_ALL.check(service) == "yes" else "unknown"
+    return "yes" if states == ["yes"] else "unknown"
 
 
-OPEN_TO_ALL = _condition("immigration_status", "Open regardless of immigration status")
+@dataclass(frozen=True)
+class Requirement:
+    """A condition a step's services must meet: its label, the access conditions it reads and how their
+    answers combine into yes, no or unknown. Read when a service is judged, never ahead of time."""
+
+    label: str
+    conditions: tuple[str, ...]
+    combine: Callable[[list[str]], str] = _only
+
+    def check(self, service: Service) -> str:
+        return self.combine([_state(service, name) for name in self.conditions])
+
+    def checked_on(self, service: Service) -> date | None:
+        """When the answers were last checked: the latest of them."""
+        dates = [getattr(service, _CONDITIONS[name].checked_on) for name in self.conditions]
+        return max((checked for checked in dates if checked), default=None)
+
+
+OPEN_TO_ALL = Requirement("Open regardless of immigration status", ("immigration_status",))
 TAKES_ANYONE = Requirement("Takes people whatever their immigration status (open to all, or has spaces for "
-                           "people with no recourse to public funds)", _takes_anyone, _latest_check)
+                           "people with no recourse to public funds)", ("immigration_status", "nrpf_support"),
+                           _any_yes)
 STATUS_TO_CHECK = Requirement("Open regardless of immigration status (restrictions are usually about public "
-                              "funds: check)", _open_to_all_or_check, OPEN_TO_ALL.checked_on)
-NRPF = _condition("nrpf_support", "Supports people with no recourse to public funds")
-INTERPRETERS = _condition("interpreters", "Interpreters available")
+                              "funds: check)", ("immigration_status",), _yes_or_check)
+NRPF = Requirement("Supports people with no recourse to public funds", ("nrpf_support",))
+INTERPRETERS = Requirement("Interpreters available", ("interpreters",))
 
 
 def requirements(answers: Answers, referral: Referral) -> list[Requirement]:
