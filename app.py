@@ -12,7 +12,7 @@ from directory.db import make_engine, session_scope, upgrade_database
 from directory.exchange.transfers import load_package
 from directory.indexing import Indexer, document_shape
 from directory.listings.queries import directory_is_empty
-from directory.pathway.rulebook import install_rules
+from directory.pathway.rulebook import upgrade_rules
 from directory.places.gazetteer import Gazetteer
 from directory.places.geocoding import online_geocoder
 from search import SearchEngine
@@ -54,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with session_scope(engine) as session:
         if app.config["LOAD_SAMPLE_DATA"] and directory_is_empty(session):
             load_package(session, indexer, app.config["SAMPLE_DATA_DIR"])
-        install_rules(session, app.config["PATHWAY_RULES_FILE"])
+        upgrade_rules(session, app.config["PATHWAY_RULES_FILE"])
         indexer.ensure(session)
     # gunicorn forks workers after this (preload_app): none may inherit connections or open files.
     engine.dispose()

@@ -16,6 +16,8 @@ from directory.exchange.export import export_package
 from directory.exchange.transfers import load_package
 from directory.indexing import database_fingerprint
 from directory.models import Role
+from directory.pathway.rulebook import upgrade_rules
+from directory.pathway.rules import RuleError
 from directory.places.postcodes import (
     PostcodeFileError,
     PostcodeImport,
@@ -29,6 +31,7 @@ search = AppGroup("search", help="The search index (a cache rebuilt from the dat
 db = AppGroup("db", help="The database schema.")
 users = AppGroup("users", help="Staff and officer accounts.")
 geo = AppGroup("geo", help="Full postcodes from ONSPD or OS Code-Point Open.")
+rules = AppGroup("rules", help="The referral pathway rules.")
 
 
 def _engines():
@@ -152,6 +155,24 @@ def create_user_command(email: str, role: str, name: str | None) -> None:
     click.echo(f"Created the {role} account {accounts.normalise_email(email)}.")
 
 
+@rules.command("upgrade")
+def upgrade_rules_command() -> None:
+    """Bring in the shipped rules: changes to rules nobody edited here are applied, changes to rules edited
+    here become proposals for a policy approver. Also run on every start; safe to repeat."""
+    database, _ = _engines()
+    try:
+        with session_scope(database) as session:
+            done = upgrade_rules(session, current_app.config["PATHWAY_RULES_FILE"])
+    except RuleError as error:
+        raise click.ClickException(f"Nothing was changed. {error}") from error
+    for keys, what in ((done.installed, "Installed"), (done.upgraded, "Upgraded"),
+                       (done.proposed, "Edited here, so proposed for a policy approver to publish or reject")):
+        if keys:
+            click.echo(f"{what}: {', '.join(keys)}")
+    if not done.changed:
+        click.echo("The rulebook already has every shipped change.")
+
+
 def init_app(app: Flask) -> None:
-    for group in (data, search, db, geo, users):
+    for group in (data, search, db, geo, users, rules):
         app.cli.add_command(group)

@@ -337,6 +337,7 @@ class Role(str, Enum):
     """What a signed-in person may do; each role can do everything the ones below it can."""
 
     ADMIN = "admin"
+    APPROVER = "approver"  # publishes the pathway rules' changes that others propose
     EDITOR = "editor"
     OFFICER = "officer"
 
@@ -434,7 +435,37 @@ class PathwayRule(SQLModel, table=True):
     conditions: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
     steps: list = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
     service_query: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    owner: str = Field(default="", max_length=255)  # the role answerable for the policy
+    policy_as_at: date | None = None
+    review_by: date | None = None
+    # The shipped version last read: a release changed the rule only if the shipped file now differs.
+    shipped: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     version: int = 1
+
+
+class ProposalStatus(str, Enum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"  # the rule changed, or a newer proposal came, before anyone decided
+
+
+class RuleProposal(SQLModel, table=True):
+    """A change to a pathway rule waiting for a policy approver: from an editor, or from a release of the
+    shipped rules for a rule edited here. Police policy changes with two people, never one."""
+
+    __tablename__ = "rule_proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule_id: uuid.UUID = Field(foreign_key="pathway_rule.id", index=True)
+    rule: dict = Field(sa_column=sa.Column(sa.JSON, nullable=False))  # the whole rule as it would be
+    base_version: int  # the rule's version it was proposed against
+    proposed_by_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")  # None: shipped
+    proposed_by: str = Field(max_length=120)
+    proposed_at: datetime = Field(default_factory=utc_now)
+    status: ProposalStatus = _enum_field(ProposalStatus, ProposalStatus.PENDING)
+    decided_by: str | None = Field(default=None, max_length=120)
+    decided_at: datetime | None = None
 
 
 class ReferralRecord(SQLModel, table=True):
@@ -449,6 +480,5 @@ class ReferralRecord(SQLModel, table=True):
     risk: str = Field(max_length=16)
     consent: bool
     officer_id: uuid.UUID = Field(foreign_key="user_account.id")
-    crime_reference: str | None = Field(default=None, max_length=32)
     district_code: str | None = Field(default=None, max_length=9)
     created_at: datetime = Field(default_factory=utc_now)

@@ -19,7 +19,7 @@ MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()
 # Verified when no account matches, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
-_RANK = {Role.OFFICER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
+_RANK = {Role.OFFICER: 1, Role.EDITOR: 2, Role.APPROVER: 3, Role.ADMIN: 4}
 
 
 class AccountError(ValueError):
@@ -27,7 +27,8 @@ class AccountError(ValueError):
 
 
 def can(role: Role, needed: Role) -> bool:
-    """Admins can do what editors can, and editors what officers can."""
+    """Each role can do what the roles below it can: admins what policy approvers can, approvers what
+    editors can, editors what officers can."""
     return _RANK[role] >= _RANK[needed]
 
 

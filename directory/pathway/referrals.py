@@ -1,4 +1,5 @@
-"""Records that a referral was made, for the commissioners: no victim's name, address, birth date or status.
+"""Records that a referral was made, for the commissioners: no victim's name, address, birth date or status,
+and no crime reference, which would lead straight to all of them in the force's crime record.
 
 Records older than the retention period are deleted by `flask referrals purge` (safe to run
 daily). Counts under five are never shown, so a small number cannot point to a person.
@@ -28,11 +29,9 @@ class Count:
 
 
 def record_referral(session: Session, *, service_id: uuid.UUID, referred_on: date, crime_type: str, risk: str,
-                    consent: bool, officer: User, crime_reference: str | None,
-                    district_code: str | None) -> ReferralRecord:
+                    consent: bool, officer: User, district_code: str | None) -> ReferralRecord:
     record = ReferralRecord(service_id=service_id, referred_on=referred_on, crime_type=crime_type, risk=risk,
-                            consent=consent, officer_id=officer.id, crime_reference=crime_reference or None,
-                            district_code=district_code)
+                            consent=consent, officer_id=officer.id, district_code=district_code)
     session.add(record)
     return record
 

@@ -11,6 +11,7 @@ No Flask and no database here: tests call `evaluate` directly.
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 CRIME_TYPES = {
@@ -43,7 +44,8 @@ YES_NO_CONDITIONS = {
 }
 QUERY_KEYS = ("needs",)
 REFERRAL_KEYS = {"needs", "words", "accommodation", "for_children"}
-_RULE_FIELDS = {"key", "title", "position", "conditions", "steps", "service_query"}
+_RULE_FIELDS = {"key", "title", "position", "conditions", "steps", "service_query", "owner", "policy_as_at",
+                "review_by"}
 _STEP_FIELDS = {"text", "why", "who", "source", "refers"}
 
 
@@ -138,15 +140,25 @@ class Step:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule, and who answers for it: the role that owns the policy, the date the policy is stated as
+    at, and the date by which the owner must check it is still current."""
+
     key: str
     title: str
     position: int
     conditions: dict
     steps: tuple[Step, ...]
     service_query: dict
+    owner: str = ""
+    policy_as_at: date | None = None
+    review_by: date | None = None
 
     def applies(self, answers: Answers) -> bool:
         return all(answers.accepted_by(condition, accepted) for condition, accepted in self.conditions.items())
+
+    def review_overdue(self, today: date) -> bool:
+        """Past its review date, or never given one: officers are told to check it is current."""
+        return self.review_by is None or self.review_by < today
 
 
 @dataclass
@@ -154,6 +166,7 @@ class Pathway:
     steps: list[Step] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     harm_needs: tuple[str, ...] = ()  # the needs of every applying rule: what the national helplines must help with
+    applied: list[Rule] = field(default_factory=list)  # where the steps come from, with their owners and dates
 
 
 def evaluate(rules: list[Rule], answers: Answers) -> Pathway:
@@ -172,7 +185,7 @@ def evaluate(rules: list[Rule], answers: Answers) -> Pathway:
         return not set(rule.conditions.get("crime_types", ())) & set(answers.crime_types)
 
     needs = dict.fromkeys(code for rule in sorted(applying, key=added) for code in rule.service_query.get("needs", ()))
-    return Pathway(steps=steps, rules=[rule.key for rule in applying], harm_needs=tuple(needs))
+    return Pathway(steps=steps, rules=[rule.key for rule in applying], harm_needs=tuple(needs), applied=applying)
 
 
 def rule_from_dict(data: dict) -> Rule:
@@ -207,11 +220,24 @@ def rule_from_dict(data: dict) -> Rule:
             raise RuleError("has no steps")
         # Sorted: the order of a rule's needs means nothing, so a save from the editor's checkboxes changes nothing.
         return Rule(key=data["key"], title=data["title"], position=int(data.get("position", 0)),
-                    conditions=conditions, steps=steps, service_query={k: sorted(v) for k, v in query.items()})
+                    conditions=conditions, steps=steps, service_query={k: sorted(v) for k, v in query.items()},
+                    owner=str(data.get("owner") or ""), policy_as_at=_date(data, "policy_as_at"),
+                    review_by=_date(data, "review_by"))
     except RuleError as error:  # before ValueError: RuleError is one
         raise RuleError(f"rule {key}: {error}") from error
     except (KeyError, TypeError, ValueError) as error:  # ValueError: a position that is not a number
         raise RuleError(f"rule {key}: missing or malformed {error}") from error
+
+
+def _date(data: dict, name: str) -> date | None:
+    """A date as TOML writes it (a date) or as the database keeps it (ISO text)."""
+    value = data.get(name)
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise RuleError(f"{name} must be a date, like {name} = 2027-05-01") from None
 
 
 def _step_from_dict(data: dict) -> Step:
@@ -224,7 +250,9 @@ def _step_from_dict(data: dict) -> Step:
 
 def rule_to_dict(rule: Rule) -> dict:
     return {"key": rule.key, "title": rule.title, "position": rule.position, "conditions": rule.conditions,
-            "steps": [step.to_dict() for step in rule.steps], "service_query": rule.service_query}
+            "steps": [step.to_dict() for step in rule.steps], "service_query": rule.service_query,
+            "owner": rule.owner, "policy_as_at": rule.policy_as_at and rule.policy_as_at.isoformat(),
+            "review_by": rule.review_by and rule.review_by.isoformat()}
 
 
 def read_rules_file(path: str | Path) -> list[Rule]:

@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from directory.clock import uk_today
 from directory.pathway.rules import AGE_GROUPS, CRIME_TYPES, GENDERS, RISKS, ROLES, Answers
@@ -96,8 +96,6 @@ class ReferralForm(FlaskForm):
     consent = RadioField("Did the victim consent to the referral?", choices=YES_NO, widget=GovRadioInput(),
                          validators=_required("Say whether the victim consented"))
     district_code = SelectField("District where the victim is", widget=GovSelect(), validators=[Optional()])
-    crime_reference = StringField("Crime reference number (optional)", widget=GovTextInput(), validators=[
-        Optional(), Regexp(r"^[A-Za-z0-9/-]{3,32}$", message="Enter a crime reference of letters, numbers, / and -")])
     submit = SubmitField("Record the referral", widget=GovSubmitInput())
 
     def validate_referred_on(self, field) -> None:

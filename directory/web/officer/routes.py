@@ -52,8 +52,9 @@ def pathway():
     card = SupportCardForm(formdata=None, language=answers.language if answers.language in _phrases() else "en")
     card.language.choices = _card_languages()
     district = place.area_codes[0] if place and place.area_codes else ""
+    overdue = {rule.key for rule in result.applied if rule.review_overdue(uk_today())}
     return render_template("officer/pathway.html", form=form, result=result, answers=answers, found=found,
-                           place=place, resolution=resolution, card=card, district=district,
+                           place=place, resolution=resolution, card=card, district=district, overdue=overdue,
                            crime_types=CRIME_TYPES, risks=RISKS, roles=ROLES)
 
 
@@ -118,10 +119,10 @@ def new_referral():
         referrals.record_referral(
             db, service_id=uuid.UUID(form.service_id.data), referred_on=form.referred_on.data,
             crime_type=form.crime_type.data, risk=form.risk.data, consent=form.consent.data == "yes",
-            officer=acting_user(), crime_reference=form.crime_reference.data,
-            district_code=form.district_code.data or None)
+            officer=acting_user(), district_code=form.district_code.data or None)
         db.commit()
-        flash("Referral recorded. Nothing that identifies the victim was stored.", "success")
+        flash("Referral recorded for the counts: no crime reference and nothing about the victim was stored.",
+              "success")
         return redirect(url_for("officer.new_referral"))
     return render_template("officer/referral.html", form=form)
 

@@ -12,7 +12,10 @@ from directory.models import Role
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 ROLE_CHOICES = [
     SelectChoice(Role.OFFICER.value, "Officer: sees professional-only details and uses the officer tools"),
-    SelectChoice(Role.EDITOR.value, "Editor: edits, publishes, imports and exports listings"),
+    SelectChoice(Role.EDITOR.value, "Editor: edits, publishes, imports and exports listings; proposes changes to "
+                                    "the pathway rules"),
+    SelectChoice(Role.APPROVER.value, "Policy approver: an editor who also publishes or rejects the pathway rule "
+                                      "changes others propose"),
     SelectChoice(Role.ADMIN.value, "Admin: everything, including accounts"),
 ]
 
@@ -57,3 +60,10 @@ class NewAccountForm(AccountDetailsForm, NewPasswordForm):
 
 class ConfirmForm(FlaskForm):
     """A bare POST button (sign out, disable, publish…): the form exists for its CSRF token."""
+
+
+class DecisionForm(FlaskForm):
+    """A policy approver's decision on a proposed change to a pathway rule."""
+
+    publish = SubmitField("Publish the change", widget=GovSubmitInput())
+    reject = SubmitField("Reject it", widget=GovSubmitInput())

@@ -1,9 +1,12 @@
 """The editor for one pathway rule: when it applies, its steps, and the services it asks for."""
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
+    GovDateInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
@@ -26,6 +29,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from directory.pathway.rules import CHOICE_CONDITIONS, YES_NO_CONDITIONS
+from directory.web.fields import DayMonthYearField
 
 ANY_YES_NO = [SelectChoice("any", "Either"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
@@ -59,6 +63,12 @@ class RuleForm(FlaskForm):
                                                                    Length(max=255)])
     position = IntegerField("Order", widget=GovTextInput(), validators=[
         InputRequired(message="Enter a number for the order"), NumberRange(min=0, max=1000)])
+    owner = StringField("Owner", widget=GovTextInput(), validators=[
+        InputRequired(message="Enter the role that owns this policy"), Length(max=255)])
+    policy_as_at = DayMonthYearField("Policy as at", widget=GovDateInput(), format="%d %m %Y", validators=[
+        InputRequired(message="Enter the date the policy is stated as at")])
+    review_by = DayMonthYearField("Review by", widget=GovDateInput(), format="%d %m %Y", validators=[
+        InputRequired(message="Enter the date by which the owner must review the rule")])
     steps = FieldList(FormField(StepEntry), min_entries=1)
     needs = SelectMultipleField("Needs of the harm: the national helplines shown help with any of these",
                                 widget=GovCheckboxesInput())
@@ -66,7 +76,7 @@ class RuleForm(FlaskForm):
     # The condition fields, in the order the page shows them (each added below).
     choice_conditions = tuple(CHOICE_CONDITIONS)
     yes_no_conditions = tuple(YES_NO_CONDITIONS)
-    submit = SubmitField("Save the rule", widget=GovSubmitInput())
+    submit = SubmitField("Propose the change", widget=GovSubmitInput())
 
 
 for _name, _labels in CHOICE_CONDITIONS.items():
@@ -85,7 +95,8 @@ def _step_values(step: dict) -> dict:
 
 def rule_form_data(data: dict) -> dict:
     conditions = data["conditions"]
-    values = {"title": data["title"], "position": data["position"],
+    values = {"title": data["title"], "position": data["position"], "owner": data.get("owner", ""),
+              **{name: data.get(name) and date.fromisoformat(data[name]) for name in ("policy_as_at", "review_by")},
               "steps": [*(_step_values(step) for step in data["steps"]), {}],
               "needs": data["service_query"].get("needs", [])}
     for name in CHOICE_CONDITIONS:
@@ -108,4 +119,5 @@ def rule_from_form(form: RuleForm) -> dict:
         steps.append({**step, "refers": referral} if referral else step)
     query = {"needs": form.needs.data} if form.needs.data else {}
     return {"title": form.title.data.strip(), "position": form.position.data, "conditions": conditions,
-            "steps": steps, "service_query": query}
+            "steps": steps, "service_query": query, "owner": form.owner.data.strip(),
+            "policy_as_at": form.policy_as_at.data.isoformat(), "review_by": form.review_by.data.isoformat()}

@@ -1,32 +1,45 @@
-"""Editing the pathway rules (editors): the steps officers are given, versioned with history."""
+"""The pathway rules: editors propose changes, policy approvers publish or reject them, all with history."""
 
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
+from directory import clock
 from directory.history import change_by_id
 from directory.listings import editing as listings
 from directory.listings.queries import NEEDS_TAXONOMY, terms_in
-from directory.models import PathwayRule, Role
+from directory.models import PathwayRule, ProposalStatus, Role
 from directory.pathway import rulebook
 from directory.pathway.rules import RuleError
 from directory.web.context import get_session
 from directory.web.staff import staff
 from directory.web.staff.access import acting_user, requires
+from directory.web.staff.forms import DecisionForm
 from directory.web.staff.listing_forms import VersionForm
 from directory.web.staff.organisations import history_page
 from directory.web.staff.rule_forms import RuleForm, rule_form_data, rule_from_form
+
+DECIDED = {
+    ProposalStatus.PUBLISHED: ("Published: officers see the rule as changed on their next pathway.", "success"),
+    ProposalStatus.REJECTED: ("Rejected: the rule is unchanged.", "success"),
+    ProposalStatus.SUPERSEDED: ("The rule changed after this was proposed, so it was set aside and nothing was "
+                                "published. Propose it again against the rule as it is now.", "error"),
+}
 
 
 @staff.get("/staff/pathway-rules")
 @requires(Role.EDITOR)
 def pathway_rules():
-    return render_template("staff/rules/list.html", rules=rulebook.rule_rows(get_session()))
+    db = get_session()
+    pending = [rule.id for _, rule in rulebook.proposals(db)]
+    return render_template("staff/rules/list.html", rules=rulebook.rule_rows(db),
+                           due={row.id for row in rulebook.due_for_review(db, clock.uk_today())},
+                           pending={rule_id: pending.count(rule_id) for rule_id in pending})
 
 
 def _form(row: PathwayRule, formdata=None) -> RuleForm:
-    data = rule_form_data({"title": row.title, "position": row.position, "conditions": row.conditions,
-                           "steps": row.steps, "service_query": row.service_query})
+    data = rule_form_data(rulebook.rule_data(row))
     form = RuleForm(formdata=formdata, data={**data, "version": str(row.version)})
     known = [(t.code, t.name) for t in terms_in(get_session(), NEEDS_TAXONOMY)]
     used = dict.fromkeys([*row.service_query.get("needs", []),
@@ -50,20 +63,15 @@ def edit_pathway_rule(rule_id: uuid.UUID):
     elif form.validate_on_submit():
         data = rule_from_form(form)
         try:
-            changed = rulebook.save_rule(db, row, data, acting_user(), int(form.version.data))
+            proposal = rulebook.propose_change(db, row, data, acting_user(), int(form.version.data))
         except RuleError as error:
             form.title.errors.append(str(error))
         except listings.EditConflict as clash:
-            row = rulebook.rule_by_id(db, rule_id)
             form.version.data = str(row.version)
-            current = {"title": row.title, "position": row.position, "conditions": row.conditions,
-                       "steps": row.steps, "service_query": row.service_query}
-            conflict = {"latest": clash.latest, "theirs": current, "yours": data}
+            conflict = {"latest": clash.latest, "theirs": rulebook.rule_data(row), "yours": data}
         else:
             db.commit()
-            flash("Rule saved. Officers see the change on their next pathway." if changed else
-                  "Nothing had changed, so nothing was saved.", "success")
-            return redirect(url_for("staff.edit_pathway_rule", rule_id=row.id))
+            return _proposed(proposal, row)
     return render_template("staff/rules/edit.html", form=form, rule=row, conflict=conflict), 409 if conflict else 200
 
 
@@ -85,10 +93,54 @@ def restore_pathway_rule(entity_id: uuid.UUID, change_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        rulebook.restore_rule(db, row, change, acting_user(), int(form.version.data))
+        proposal = rulebook.restore_rule(db, row, change, acting_user(), int(form.version.data))
     except (RuleError, listings.EditConflict) as problem:
-        flash(f"Nothing was restored: {problem}", "error")
+        flash(f"Nothing was proposed: {problem}", "error")
         return redirect(url_for("staff.pathway_rule_history", rule_id=entity_id))
     db.commit()
-    flash("The earlier version of the rule is back in use.", "success")
-    return redirect(url_for("staff.edit_pathway_rule", rule_id=entity_id))
+    return _proposed(proposal, row)
+
+
+def _proposed(proposal, row: PathwayRule):
+    if proposal is None:
+        flash("Nothing had changed, so nothing was proposed.", "success")
+        return redirect(url_for("staff.edit_pathway_rule", rule_id=row.id))
+    flash("Change proposed. Officers see it once a policy approver (not you) publishes it.", "success")
+    return redirect(url_for("staff.rule_proposal", proposal_id=proposal.id))
+
+
+@staff.get("/staff/pathway-rules/proposals")
+@requires(Role.EDITOR)
+def rule_proposals():
+    db = get_session()
+    return render_template("staff/rules/proposals.html", pending=rulebook.proposals(db),
+                           decided=rulebook.proposals(db, ProposalStatus.PUBLISHED)[-10:][::-1])
+
+
+@staff.get("/staff/pathway-rules/proposals/<int:proposal_id>")
+@requires(Role.EDITOR)
+def rule_proposal(proposal_id: int):
+    db = get_session()
+    proposal = rulebook.proposal_by_id(db, proposal_id) or abort(404)
+    row = rulebook.rule_by_id(db, proposal.rule_id)
+    return render_template("staff/rules/proposal.html", proposal=proposal, rule=row, form=DecisionForm(),
+                           changes=rulebook.differences(rulebook.rule_data(row), proposal.rule),
+                           can_decide=current_user.can(Role.APPROVER))
+
+
+@staff.post("/staff/pathway-rules/proposals/<int:proposal_id>")
+@requires(Role.APPROVER)
+def decide_rule_proposal(proposal_id: int):
+    db = get_session()
+    proposal = rulebook.proposal_by_id(db, proposal_id) or abort(404)
+    form = DecisionForm()
+    if not form.validate_on_submit() or not (form.publish.data or form.reject.data):
+        abort(400)
+    try:
+        (rulebook.publish if form.publish.data else rulebook.reject)(db, proposal, acting_user())
+    except rulebook.ProposalError as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("staff.rule_proposal", proposal_id=proposal_id))
+    db.commit()
+    flash(*DECIDED[proposal.status])
+    return redirect(url_for("staff.rule_proposal", proposal_id=proposal_id))

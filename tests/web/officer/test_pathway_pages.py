@@ -3,12 +3,14 @@
 import re
 import time
 import uuid
+from datetime import timedelta
 
 from flask import url_for
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from directory.models import Attribute, ImmigrationStatus, Service
+from directory.clock import uk_today
+from directory.models import Attribute, ImmigrationStatus, PathwayRule, Service
 from directory.pathway.cards import name_on_card, names_a_harm, read_harm_words
 from directory.pathway.rules import CRIME_TYPES
 from tests.conftest import _app
@@ -165,3 +167,34 @@ def test_behind_a_proxy_links_carry_the_public_address(tmp_path):
     app.test_client().get("/_where", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "support.example.org",
                                               "X-Forwarded-For": "203.0.113.9"})
     assert seen["url"] == "https://support.example.org/s/t"
+
+
+def sources_table(page: str) -> dict[str, list[str]]:
+    """"Where these steps come from": rule title → owner, policy as at, review by (as the cells read)."""
+    table = page.split("Where these steps come from", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, re.S)
+    cells = [[re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+             for row in rows]
+    return {row[0]: row[1:] for row in cells if row}
+
+
+def test_the_pathway_says_who_owns_each_rule_and_marks_one_past_its_review_date(officer_app, officer):
+    with Session(officer_app.extensions["database"]) as session:
+        rule = session.exec(select(PathwayRule).where(PathwayRule.key == "fraud")).one()
+        owner, as_at, review_by = rule.owner, rule.policy_as_at, rule.review_by
+    page = pathway(officer, crime_types="fraud", personally_connected="no", immigration_concern="no")
+    sources = sources_table(page)
+    assert sources[rule.title] == [owner, f"{as_at.day} {as_at:%B %Y}", f"{review_by.day} {review_by:%B %Y}"]
+    assert "past their review date" not in page
+
+    with Session(officer_app.extensions["database"]) as session:
+        session.get(PathwayRule, rule.id).review_by = uk_today() - timedelta(days=1)
+        session.commit()
+    try:
+        page = pathway(officer, crime_types="fraud", personally_connected="no", immigration_concern="no")
+        assert sources_table(page)[rule.title][2].endswith("Past its review date")
+        assert "Some of these steps are past their review date" in page
+    finally:
+        with Session(officer_app.extensions["database"]) as session:
+            session.get(PathwayRule, rule.id).review_by = review_by
+            session.commit()

@@ -14,8 +14,7 @@ from tests.factories import make_service, make_user, page_form, sign_in
 def add_records(session, service, officer, dates, crime_type="domestic_abuse", district="E06000043"):
     for day in dates:
         referrals.record_referral(session, service_id=service.id, referred_on=day, crime_type=crime_type,
-                                  risk="high", consent=True, officer=officer, crime_reference=None,
-                                  district_code=district)
+                                  risk="high", consent=True, officer=officer, district_code=district)
     session.commit()
 
 
@@ -30,17 +29,20 @@ def test_an_officer_records_a_referral_with_no_victim_details(app, session, rein
     form = page_form(page)
     assert form["service_id"] == str(service.id) and form["crime_type"] == "domestic_abuse"
     assert form["district_code"] == "E07000063"
-    form["consent"], form["crime_reference"] = "yes", "47250012345"
-    assert client.post("/referrals/new", data=form).status_code == 302
+    assert "crime_reference" not in form and "no crime reference" in page
+    form["consent"] = "yes"
+    done = client.post("/referrals/new", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "no crime reference and nothing about the victim was stored" in done
     record = session.exec(select(ReferralRecord)).one()
     assert (record.service_id, record.crime_type, record.risk, record.consent, record.officer_id,
-            record.crime_reference, record.district_code, record.referred_on) == (
-        service.id, "domestic_abuse", "high", True, officer.id, "47250012345", "E07000063", date.today())
-    assert {column.name for column in ReferralRecord.__table__.columns}.isdisjoint(
-        {"name", "victim_name", "address", "date_of_birth", "immigration_status", "postcode"})
+            record.district_code, record.referred_on) == (
+        service.id, "domestic_abuse", "high", True, officer.id, "E07000063", date.today())
+    assert {column.name for column in ReferralRecord.__table__.columns} == {
+        "id", "service_id", "referred_on", "crime_type", "risk", "consent", "officer_id", "district_code",
+        "created_at"}
 
 
-def test_a_future_date_or_odd_crime_reference_is_refused(app, session, reindex):
+def test_a_future_date_is_refused(app, session, reindex):
     service = make_service(session, "Harbour advice line")
     reindex()
     client = app.test_client()
@@ -48,9 +50,8 @@ def test_a_future_date_or_odd_crime_reference_is_refused(app, session, reindex):
     form = page_form(client.get(f"/referrals/new?service_id={service.id}").get_data(as_text=True))
     form["crime_type"], form["risk"], form["consent"] = "fraud", "standard", "no"
     form.setlist("referred_on", ["1", "1", "2099"])
-    form["crime_reference"] = "<script>"
     page = client.post("/referrals/new", data=form).get_data(as_text=True)
-    assert "must be today or in the past" in page and "Enter a crime reference" in page
+    assert "must be today or in the past" in page
     assert session.exec(select(ReferralRecord)).all() == []
 
 

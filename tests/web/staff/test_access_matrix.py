@@ -1,4 +1,4 @@
-"""Every staff URL, walked as anonymous, officer, editor and admin: the server enforces who may do what.
+"""Every staff URL, walked as anonymous, officer, editor, policy approver and admin: the server enforces who may do what.
 
 The table below is the policy. A staff route missing from it fails the test, so a new page
 cannot ship without someone deciding who may use it.
@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from werkzeug.routing.converters import AnyConverter
 
 from directory.models import ChangeRecord, PathwayRule, ProblemReport, Role
+from directory.pathway import rulebook
 from tests.factories import csrf_token, make_service, make_user, sign_in, term
 
 # endpoint → the least role that may use it (None: anyone may open it, like the sign-in page).
@@ -41,6 +42,9 @@ POLICY = {
     "staff.edit_pathway_rule": Role.EDITOR,
     "staff.pathway_rule_history": Role.EDITOR,
     "staff.restore_pathway_rule": Role.EDITOR,
+    "staff.rule_proposals": Role.EDITOR,
+    "staff.rule_proposal": Role.EDITOR,
+    "staff.decide_rule_proposal": Role.APPROVER,
     "officer.pathway": Role.OFFICER,
     "officer.support_card": Role.OFFICER,
     "officer.new_referral": Role.OFFICER,
@@ -53,7 +57,7 @@ POLICY = {
     "staff.set_user_active": Role.ADMIN,
 }
 SIGNED_IN_BLUEPRINTS = ("staff.", "officer.")
-RANK = {None: 0, Role.OFFICER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
+RANK = {None: 0, Role.OFFICER: 1, Role.EDITOR: 2, Role.APPROVER: 3, Role.ADMIN: 4}
 
 
 @pytest.fixture
@@ -72,9 +76,12 @@ def one_of_everything(app):
         session.add(change)
         session.commit()
         rule = session.exec(select(PathwayRule)).first()
+        proposal = rulebook.propose_change(session, rule, {**rulebook.rule_data(rule), "title": "Proposed"},
+                                           accounts[Role.EDITOR], rule.version)
+        session.commit()
         values = {"service_id": service.id, "entity_id": service.id, "organisation_id": service.organization_id,
                   "term_id": need.id, "report_id": report.id, "user_id": target.id, "change_id": change.id,
-                  "rule_id": rule.id, "token": "not-a-link"}
+                  "rule_id": rule.id, "proposal_id": proposal.id, "token": "not-a-link"}
         return accounts, values
 
 
@@ -98,7 +105,7 @@ def test_every_staff_route_is_in_the_policy(app):
     assert endpoints == set(POLICY)
 
 
-@pytest.mark.parametrize("role", [None, Role.OFFICER, Role.EDITOR, Role.ADMIN], ids=lambda r: r.value if r else "anonymous")
+@pytest.mark.parametrize("role", [None, Role.OFFICER, Role.EDITOR, Role.APPROVER, Role.ADMIN], ids=lambda r: r.value if r else "anonymous")
 def test_each_role_gets_exactly_what_the_policy_allows(app, one_of_everything, role):
     accounts, values = one_of_everything
     client = app.test_client()
