@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from directory.pathway.rules import PolicySettings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,6 +26,23 @@ def _secret_key(instance_path: Path) -> str:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _pathway_policy() -> dict:
+    """The force's pathway settings, checked here so a mistyped value stops the app starting, not a pathway.
+
+    RISK_TOOL: the domestic abuse risk assessment the force uses, DASH (SafeLives) or DARA (College of Policing).
+    PROTECTIVE_ORDERS: DVPN where Domestic Violence Protection Notices still apply, DAPN where Domestic Abuse
+    Protection Notices are in force; then DAPN_IN_FORCE_FROM is the date they came in here (YYYY-MM-DD).
+    """
+    settings = {"RISK_TOOL": os.environ.get("RISK_TOOL", "DASH").strip().upper(),
+                "PROTECTIVE_ORDERS": os.environ.get("PROTECTIVE_ORDERS", "DVPN").strip().upper(),
+                "DAPN_IN_FORCE_FROM": os.environ.get("DAPN_IN_FORCE_FROM", "").strip() or None}
+    try:
+        PolicySettings.from_config(settings)
+    except ValueError as error:  # date.fromisoformat's message names no setting
+        raise ValueError(f"Pathway settings: {error}. DAPN_IN_FORCE_FROM is a date like 2025-04-01.") from error
+    return settings
 
 
 def from_environment(instance_path: str) -> dict:
@@ -71,6 +90,8 @@ def from_environment(instance_path: str) -> dict:
         "PATHWAY_RULES_FILE": str(PROJECT_ROOT / "data" / "pathway_rules.toml"),
         "CARD_PHRASES_FILE": str(PROJECT_ROOT / "data" / "card_phrases.toml"),
         "HARM_WORDS_FILE": str(PROJECT_ROOT / "data" / "harm_words.toml"),
+        # What the force has decided for the pathway (see _pathway_policy).
+        **_pathway_policy(),
         "SHORTLIST_DAYS": int(os.environ.get("SHORTLIST_DAYS", "30")),
         "REFERRAL_RETENTION_MONTHS": int(os.environ.get("REFERRAL_RETENTION_MONTHS", "24")),
     }

@@ -57,6 +57,17 @@ class PathwayForm(FlaskForm):
     children_in_household = RadioField("Are there children in the household?", choices=YES_NO,
                                        widget=GovRadioInput(),
                                        validators=_required("Say whether there are children in the household"))
+    care_and_support_needs = RadioField(
+        "Might the victim have care and support needs?", choices=YES_NO, widget=GovRadioInput(), default="no",
+        validators=_required("Say whether the victim might have care and support needs"))
+    # These three start at "no", shown checked: few cases are any of them, and a long form of unanswered questions
+    # is rushed. The officer changes one when it applies.
+    spiking_suspected = RadioField("Might the victim have been spiked?", choices=YES_NO, widget=GovRadioInput(),
+                                   default="no",
+                                   validators=_required("Say whether the victim might have been spiked"))
+    in_immigration_detention = RadioField(
+        "Is the victim in immigration detention?", choices=YES_NO, widget=GovRadioInput(), default="no",
+        validators=_required("Say whether the victim is in immigration detention"))
     women_only = BooleanField("The victim would prefer a women-only service", widget=GovCheckboxInput())
     all_genders = BooleanField("Also show services for other genders", widget=GovCheckboxInput())
     where = StringField("Where is the victim?", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
@@ -70,6 +81,9 @@ class PathwayForm(FlaskForm):
                        nrpf=self.nrpf.data == "yes", interpreter=self.interpreter.data == "yes",
                        language=self.language.data or None,
                        children_in_household=self.children_in_household.data == "yes",
+                       care_and_support_needs=self.care_and_support_needs.data == "yes",
+                       spiking_suspected=self.spiking_suspected.data == "yes",
+                       in_immigration_detention=self.in_immigration_detention.data == "yes",
                        women_only=bool(self.women_only.data), all_genders=bool(self.all_genders.data))
 
 

@@ -20,7 +20,7 @@ from directory.models import Role
 from directory.pathway import referrals
 from directory.pathway.cards import card_entry, qr_svg, read_harm_words, read_phrases, wording_for
 from directory.pathway.rulebook import current_rules
-from directory.pathway.rules import CRIME_TYPES, RISKS, ROLES, evaluate
+from directory.pathway.rules import AGE_GROUPS, CRIME_TYPES, RISKS, ROLES, PolicySettings, evaluate
 from directory.pathway.services import services_for_pathway
 from directory.pathway.shortlists import ShortlistExpired, ShortlistInvalid, expires_on, make_token, read_token
 from directory.web.context import get_geocoder, get_indexer, get_session
@@ -45,8 +45,8 @@ def pathway():
     form.language.choices = [("", "English")] + [(c.code, c.name) for c in spoken_languages(db) if c.code != "en"]
     if not form.validate_on_submit():
         return render_template("officer/pathway.html", form=form, result=None)
-    answers = form.answers()
-    result = evaluate(current_rules(db), answers)
+    answers, settings = form.answers(), PolicySettings.from_config(current_app.config)
+    result = evaluate(current_rules(db), answers, settings)
     resolution, place = place_for_search(db, indexer.gazetteer, form.where.data or "", None, get_geocoder())
     found = services_for_pathway(db, indexer, result, answers, place)
     card = SupportCardForm(formdata=None, language=answers.language if answers.language in _phrases() else "en")
@@ -55,7 +55,8 @@ def pathway():
     overdue = {rule.key for rule in result.applied if rule.review_overdue(uk_today())}
     return render_template("officer/pathway.html", form=form, result=result, answers=answers, found=found,
                            place=place, resolution=resolution, card=card, district=district, overdue=overdue,
-                           crime_types=CRIME_TYPES, risks=RISKS, roles=ROLES)
+                           crime_types=CRIME_TYPES, risks=RISKS, roles=ROLES, age_groups=AGE_GROUPS,
+                           settings=settings)
 
 
 @officer.post("/pathway/card")

@@ -28,9 +28,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from directory.pathway.rules import CHOICE_CONDITIONS, YES_NO_CONDITIONS
+from directory.pathway.rules import CHOICE_CONDITIONS, SETTING_CONDITIONS, YES_NO_CONDITIONS
 from directory.web.fields import DayMonthYearField
 
+# List conditions: the officer's answers, then the force's settings (the same checkboxes; empty always holds).
+LIST_CONDITIONS = {**CHOICE_CONDITIONS, **SETTING_CONDITIONS}
+STEP_WORDS = ("text", "why", "who", "source", "shares")
 ANY_YES_NO = [SelectChoice("any", "Either"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
@@ -41,6 +44,8 @@ class StepEntry(Form):
     who = StringField("Who", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
     source = StringField("Source (policy, recommendation or guidance)", widget=GovTextInput(),
                          validators=[Optional(), Length(max=255)])
+    shares = TextAreaField("What is shared (if the step passes information on): what, to whom, on what basis, "
+                           "and whether the victim can say no", widget=GovTextArea(), validators=[Optional()])
     refers_needs = SelectMultipleField("Refers to services that help with all of", widget=GovCheckboxesInput())
     refers_words = StringField("And whose listing mentions (optional)", widget=GovTextInput(),
                                validators=[Optional(), Length(max=100)])
@@ -74,13 +79,14 @@ class RuleForm(FlaskForm):
                                 widget=GovCheckboxesInput())
     add_step = SubmitField("Add another step", widget=GovSubmitInput())
     # The condition fields, in the order the page shows them (each added below).
-    choice_conditions = tuple(CHOICE_CONDITIONS)
+    choice_conditions = tuple(LIST_CONDITIONS)
     yes_no_conditions = tuple(YES_NO_CONDITIONS)
     submit = SubmitField("Propose the change", widget=GovSubmitInput())
 
 
-for _name, _labels in CHOICE_CONDITIONS.items():
-    setattr(RuleForm, _name, SelectMultipleField(_name.replace("_", " ").capitalize(), widget=GovCheckboxesInput(),
+for _name, _labels in LIST_CONDITIONS.items():
+    _label = _name.replace("_", " ").capitalize() + (" (force setting)" if _name in SETTING_CONDITIONS else "")
+    setattr(RuleForm, _name, SelectMultipleField(_label, widget=GovCheckboxesInput(),
                                                  choices=[SelectChoice(k, v) for k, v in _labels.items()]))
 for _name, _label in YES_NO_CONDITIONS.items():
     setattr(RuleForm, _name, RadioField(_label, widget=GovRadioInput(), choices=ANY_YES_NO, default="any"))
@@ -99,7 +105,7 @@ def rule_form_data(data: dict) -> dict:
               **{name: data.get(name) and date.fromisoformat(data[name]) for name in ("policy_as_at", "review_by")},
               "steps": [*(_step_values(step) for step in data["steps"]), {}],
               "needs": data["service_query"].get("needs", [])}
-    for name in CHOICE_CONDITIONS:
+    for name in LIST_CONDITIONS:
         values[name] = conditions.get(name, [])
     for name in YES_NO_CONDITIONS:
         values[name] = "any" if name not in conditions else ("yes" if conditions[name] else "no")
@@ -108,13 +114,15 @@ def rule_form_data(data: dict) -> dict:
 
 def rule_from_form(form: RuleForm) -> dict:
     """The rule the form describes: empty groups and "Either" leave a condition out (it always holds)."""
-    conditions = {name: form[name].data for name in CHOICE_CONDITIONS if form[name].data}
+    conditions = {name: form[name].data for name in LIST_CONDITIONS if form[name].data}
     conditions.update({name: form[name].data == "yes" for name in YES_NO_CONDITIONS if form[name].data != "any"})
     steps = []
     for entry in form.steps.entries:
         if entry.form.remove.data or not (entry.form.text.data or "").strip():
             continue
-        step = {field: (entry.form[field].data or "").strip() for field in ("text", "why", "who", "source")}
+        step = {field: (entry.form[field].data or "").strip() for field in STEP_WORDS}
+        if not step["shares"]:
+            del step["shares"]  # a step that shares nothing has no shares field, as in the rules file
         referral = entry.form.referral()
         steps.append({**step, "refers": referral} if referral else step)
     query = {"needs": form.needs.data} if form.needs.data else {}

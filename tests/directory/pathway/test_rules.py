@@ -12,6 +12,7 @@ import pytest
 from directory.pathway.rules import (
     AGE_GROUPS,
     CRIME_TYPES,
+    DOMESTIC_ABUSE_AGES,
     RISKS,
     Answers,
     Referral,
@@ -51,7 +52,7 @@ def shows_do_not_share(rules, answers: Answers) -> bool:
 
 CASES = [
     pytest.param(harm("domestic_abuse"),
-                 ["DASH risk assessment", "Victim Hub"], ["IDVA", "MARAC", DO_NOT_SHARE],
+                 ["DASH risk assessment", "Victim Hub", "other MARAC criteria"], ["IDVA", "Refer the case to the MARAC", DO_NOT_SHARE],
                  {"domestic-abuse"}, id="domestic abuse, standard risk"),
     pytest.param(harm("domestic_abuse", risk="high"),
                  ["DASH risk assessment", "Victim Hub", "IDVA", "MARAC"], [DO_NOT_SHARE],
@@ -86,11 +87,13 @@ CASES = [
                  ["FGM mandatory reporting duty", "children's services"], [],
                  {"harmful-practices", "children-young-people"}, id="harmful practices, child"),
     pytest.param(harm("modern_slavery"),
-                 [NRM, "first responder", "informed consent", "duty to notify", "apart from the domestic abuse one"],
-                 ["without asking for consent", DO_NOT_SHARE], {"modern-slavery"},
+                 [NRM, "first responder", "informed consent", "duty to notify", "apart from the domestic abuse one",
+                  "Single Competent Authority", "at least 30 days", "and its limits", "24-hour referral line"],
+                 ["Refer the child to the Independent Child Trafficking Guardian", DO_NOT_SHARE], {"modern-slavery"},
                  id="modern slavery, adult"),
     pytest.param(harm("modern_slavery", age_group="under_18"),
-                 [NRM, "without asking for consent", "children's services"], ["informed consent"],
+                 [NRM, "does not need to consent", "children's services", "Child Trafficking Guardian"],
+                 ["emergency accommodation"],
                  {"modern-slavery", "children-young-people"}, id="modern slavery, child"),
     pytest.param(harm("modern_slavery", immigration_concern=True),
                  [NRM, "plainly what will and will not be shared", "independent immigration advice"],
@@ -100,13 +103,15 @@ CASES = [
                  ["Record it as a hate crime", "enhanced rights"], [],
                  {"hate-crime", "general-victim-support"}, id="hate crime"),
     pytest.param(harm("fraud"),
-                 ["Action Fraud", "159", "2 working days"], ["Operation Signature"],
+                 ["Report Fraud", "0300 123 2040", "replaced Action Fraud", "159", "2 working days",
+                  "7 October 2024", "7726"], ["Operation Signature", "sponsorship scam"],
                  {"fraud", "general-victim-support"}, id="fraud"),
     pytest.param(harm("fraud", age_group="65_and_over"),
-                 ["Action Fraud", "Operation Signature", "adult safeguarding referral"], [],
+                 ["Report Fraud", "Operation Signature", "adult safeguarding referral"], [],
                  {"fraud"}, id="fraud, victim 65 or over"),
     pytest.param(harm("fraud", immigration_concern=True),
-                 ["Action Fraud", "plainly what will and will not be shared", "open to everyone"], [DO_NOT_SHARE],
+                 ["Report Fraud", "plainly what will and will not be shared", "open to everyone", "sponsorship scam",
+                  "Immigration Advice Authority"], [DO_NOT_SHARE],
                  {"fraud"}, id="fraud, immigration concern"),
     pytest.param(harm("other"),
                  ["victim support services within 2 working days"], ["professional interpreter"],
@@ -145,12 +150,14 @@ def test_every_crime_type_has_its_own_steps(rules, crime_type):
 # -- Immigration status: the domestic abuse response and the NRM are different ------------------
 
 @pytest.mark.parametrize(("crime_type", "concern"), list(itertools.product(CRIME_TYPES, (True, False))))
-def test_do_not_share_with_immigration_enforcement_is_shown_only_for_domestic_abuse_with_a_concern(
+def test_do_not_share_is_shown_only_for_domestic_abuse_of_someone_16_or_over_with_a_concern(
         rules, crime_type, concern):
     for risk, age_group, nrpf, children in itertools.product(RISKS, AGE_GROUPS, (True, False), (True, False)):
         answers = harm(crime_type, risk=risk, age_group=age_group, immigration_concern=concern, nrpf=nrpf,
                           children_in_household=children)
-        assert shows_do_not_share(rules, answers) == (crime_type == "domestic_abuse" and concern), answers
+        # The Domestic Abuse Act 2021 covers victims aged 16 or over; a younger child is a child protection case.
+        expected = crime_type == "domestic_abuse" and concern and age_group in DOMESTIC_ABUSE_AGES
+        assert shows_do_not_share(rules, answers) == expected, answers
 
 
 @pytest.mark.parametrize("crime_type", CRIME_TYPES)

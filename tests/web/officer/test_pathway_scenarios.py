@@ -125,7 +125,7 @@ def test_the_mother_keeps_the_victim_hub_and_the_refuge_whatever_her_language_or
 
 
 def test_a_child_raped_in_the_last_week_is_offered_the_childrens_sexual_assault_service(officer):
-    page = pathway(officer, crime_types="sexual_violence_recent", age_group="under_18", gender="woman")
+    page = pathway(officer, crime_types="sexual_violence_recent", age_group="16_to_17", gender="woman")
     assert "Children and young people's sexual assault service" in page.step(
         "Offer the victim an examination at the Sexual Assault Referral Centre")
 
@@ -150,7 +150,7 @@ def test_stalking_by_an_ex_partner_with_a_doubt_about_status_gets_the_do_not_sha
 
 
 def test_a_trafficked_child_is_offered_no_adult_only_service_and_a_guardian(officer_app, officer):
-    page = pathway(officer, crime_types="modern_slavery", age_group="under_18", immigration_concern="yes")
+    page = pathway(officer, crime_types="modern_slavery", age_group="under_16", immigration_concern="yes")
     assert "Independent Child Trafficking Guardians (ICTG) Sussex" in page.step(
         "Refer the child to the Independent Child Trafficking Guardian service")
     with Session(officer_app.extensions["database"]) as session:
@@ -186,3 +186,83 @@ def test_gender_is_used_and_not_said_keeps_both(officer, gender, shown, hidden):
 def test_the_officer_can_ask_for_services_for_other_genders(officer):
     page = pathway(officer, gender="woman", all_genders="y")
     assert MENS_SERVICES <= set(page.helplines)
+
+
+class SharesLines(HTMLParser):
+    """Each step's "What is shared" line, and whether anything around it is hidden when printed."""
+
+    VOID = {"input", "br", "img", "meta", "link", "hr"}
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.shares: dict[str, str] = {}
+        self.hidden_in_print: set[str] = set()
+        self._open: list[set[str]] = []
+        self._step = self._capture = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        classes = set((dict(attrs).get("class") or "").split())
+        if tag not in self.VOID:
+            self._open.append(classes)
+        if tag == "li" and "app-step" in classes:
+            self._step, self._capture = None, "step"
+        elif tag == "p" and "app-shares" in classes:
+            self._capture = "shares"
+            if any("app-no-print" in opened for opened in self._open):
+                self.hidden_in_print.add(self._step)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self._open:
+            self._open.pop()
+
+    def handle_data(self, data):
+        text = data.strip()
+        if not text or not self._capture:
+            return
+        if self._capture == "step":
+            self._step, self._capture = text, None
+        elif self._capture == "shares" and text != "What is shared:":
+            self.shares[self._step] = text
+            self._capture = None
+
+    def for_step(self, starting: str) -> str:
+        return next(words for step, words in self.shares.items() if step.startswith(starting))
+
+
+def pathway_html(client, **answers) -> str:
+    form = page_form(client.get("/pathway").get_data(as_text=True))
+    for key, value in {**DEFAULTS, **answers}.items():
+        form[key] = value
+    response = client.post("/pathway", data=form)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_mother_with_children_at_home_sees_the_encompass_step_and_what_it_tells_the_school(officer):
+    page = SharesLines(pathway_html(officer, children_in_household="yes"))
+    encompass = page.for_step("Make sure an Operation Encompass notification")
+    assert "designated safeguarding lead" in encompass and "consent is not needed" in encompass
+    assert "Victim Hub" in page.for_step("Refer the victim to the Victim Hub")
+    assert not page.hidden_in_print, "a shares line must stay on the printed pathway"
+
+
+def test_the_force_settings_choose_the_risk_tool_and_the_protection_notice_with_its_date(officer_app, officer,
+                                                                                        monkeypatch):
+    default = PathwayPage(pathway_html(officer))
+    assert any(step.startswith("Complete a DASH risk assessment") for step in default.steps)
+    assert any("Domestic Violence Protection Notice (DVPN)" in step for step in default.steps)
+
+    for name, value in {"RISK_TOOL": "DARA", "PROTECTIVE_ORDERS": "DAPN", "DAPN_IN_FORCE_FROM": "2024-11-27"}.items():
+        monkeypatch.setitem(officer_app.config, name, value)
+    html = pathway_html(officer)
+    steps = list(PathwayPage(html).steps)
+    assert any(step.startswith("Complete the Domestic Abuse Risk Assessment (DARA)") for step in steps)
+    assert not any("DASH" in step for step in steps)
+    assert any("in force in this force area from 27 November 2024" in step for step in steps)
+    assert "the victim cannot stop it" in SharesLines(html).for_step("Consider a Domestic Abuse Protection Notice")
+
+
+def test_a_victim_who_may_have_been_spiked_is_told_to_give_samples_now(officer):
+    page = SharesLines(pathway_html(officer, crime_types="sexual_violence_recent", spiking_suspected="yes"))
+    assert "forensic laboratory" in page.for_step("If the victim may have been spiked")
