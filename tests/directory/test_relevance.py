@@ -51,6 +51,23 @@ def test_words_abbreviations_and_typos_find_services_for_that_need_first(top, te
 
 
 @pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("asb", "anti-social-behaviour"),
+        ("anti-social behaviour", "anti-social-behaviour"),
+        ("revenge porn", "online-abuse"),
+        ("county lines", "criminal-exploitation"),
+        ("elder abuse", "elder-abuse"),
+        ("restorative justice", "restorative-justice"),
+        ("witness service", "witness-court-support"),
+    ],
+)
+def test_words_for_the_rarer_needs_find_a_service_for_that_need_first(top, text, need):
+    results = top(text, how_many=1)
+    assert results and need in results[0][1], [(name, needs) for name, needs, _, _ in results]
+
+
+@pytest.mark.parametrize(
     ("text", "mention"),
     [("IDVA", "idva"), ("ISVA", "isva"), ("SARC", "sarc"), ("NRPF", "no recourse"),
      ("no recourse to public funds", "no recourse")],

@@ -129,7 +129,8 @@ class AreaEntry(_Entry):
 
 class LanguageEntry(_Entry):
     name = StringField("Language", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
-    code = StringField("Code (ISO 639-1)", widget=GovTextInput(),
+    # ISO 639-3 where 639-1 has no code for the language people speak: Sorani (ckb), Kurmanji (kmr), Dari (prs).
+    code = StringField("Code (ISO 639-1, or ISO 639-3 like ckb for Sorani)", widget=GovTextInput(),
                        validators=[Optional(), Regexp(r"^[a-z]{2,3}$", message="Enter a 2 or 3 letter code, like pl")])
     note = StringField("Note", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
 

@@ -75,7 +75,7 @@ def test_without_a_concern_services_are_not_limited_by_immigration_status(office
 
 
 def test_a_language_preference_nobody_meets_is_dropped_and_the_officer_told(officer_app, officer):
-    page = pathway(officer, language="ku", crime_types="fraud", immigration_concern="no", where="")
+    page = pathway(officer, language="kmr", crime_types="fraud", immigration_concern="no", where="")
     assert "so these do not all meet this one: the language" in page
     assert listed_services(officer_app, page)
 
