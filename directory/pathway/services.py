@@ -9,7 +9,9 @@ an insecure status must be offered at least as much as anyone else. So:
 - "not known" never hides a service: it follows the confirmed ones, marked to check before
   referring; only a confirmed "no", or an age or gender the service does not take, leaves a
   service out, and the officer is told how many and why, and can see them;
-- a preference (language, women-only) that would empty a step is dropped for that step only.
+- a preference (the victim's language, women-only) orders a step's services, never hides one: a
+  single service in her language must not hide the refuge she needs. The officer is told which
+  preference no service of the step meets.
 No Flask here.
 """
 
@@ -132,6 +134,7 @@ class Offered:
     service: Service
     hit: Hit | None
     not_confirmed: list[tuple[str, date | None]] = field(default_factory=list)
+    unmet: list[str] = field(default_factory=list)  # the victim's preferences it does not meet
     excluded_because: str | None = None
     caution: str | None = None  # said beside the service, e.g. what it shares with the Home Office
     unsafe_first_contact: bool = False  # shares with the Home Office under contract: listed last
@@ -147,7 +150,7 @@ class StepServices:
     offered: list[Offered] = field(default_factory=list)  # confirmed first, then those to check
     more: list[Offered] = field(default_factory=list)  # found beyond the first few: listed apart, never dropped
     left_out: list[Offered] = field(default_factory=list)
-    relaxed: list[str] = field(default_factory=list)  # preferences dropped to find anything for this step
+    unmet: list[str] = field(default_factory=list)  # preferences no service of this step meets
     requirements: list[str] = field(default_factory=list)
 
 
@@ -155,6 +158,7 @@ class StepServices:
 class PathwayServices:
     steps: list[StepServices] = field(default_factory=list)
     helplines: list[Offered] = field(default_factory=list)
+    more_helplines: list[Offered] = field(default_factory=list)  # beyond the first few: listed apart, never dropped
     left_out_helplines: list[Offered] = field(default_factory=list)
 
     def for_step(self, step: Step) -> StepServices | None:
@@ -191,11 +195,9 @@ def _judge(service: Service, hit: Hit | None, needed: list[Requirement], answers
     return item
 
 
-def _request(referral: Referral, answers: Answers, place: Place | None, languages: tuple[str, ...],
-             audience: tuple[str, ...]) -> SearchRequest:
-    return SearchRequest(text=referral.words, needs=referral.needs[:1], languages=languages, audience=audience,
-                         per_page=CANDIDATES, point=place.point if place else None,
-                         radius_miles=OFFICER_RADIUS_MILES if place else None,
+def _request(referral: Referral, place: Place | None) -> SearchRequest:
+    return SearchRequest(text=referral.words, needs=referral.needs[:1], per_page=CANDIDATES,
+                         point=place.point if place else None, radius_miles=OFFICER_RADIUS_MILES if place else None,
                          area_codes=place.area_codes if place else ())
 
 
@@ -218,34 +220,35 @@ def _candidates(session: Session, indexer: Indexer, request: SearchRequest, need
     return [(s, hit) for s, hit in found if s.national_helpline or not national_only]
 
 
+def preferences(answers: Answers, referral: Referral) -> list[tuple[str, Callable[[Service], bool]]]:
+    """The victim's preferences that matter to a step's services, each with how a service meets it."""
+    chosen = []
+    if answers.language:
+        chosen.append(("the language", lambda s: answers.language in {language.code for language in s.languages}))
+    if answers.women_only and not referral.for_children:
+        chosen.append(("women-only", lambda s: "women-only" in _codes(s, "audience")))
+    return chosen
+
+
 def _services_for_step(session: Session, indexer: Indexer, step: Step, answers: Answers,
                        place: Place | None) -> StepServices:
     referral = step.refers
     needed = requirements(answers, referral)
-    preferences = [("languages", (answers.language,) if answers.language else (), "the language"),
-                   ("audience", ("women-only",) if answers.women_only and not referral.for_children else (),
-                    "women-only")]
-    chosen = {name: values for name, values, _ in preferences}
-    result = StepServices(step, requirements=[r.label for r in needed])
-    while True:
-        request = _request(referral, answers, place, chosen["languages"], chosen["audience"])
-        judged = [_judge(s, hit, needed, answers, referral.for_children)
-                  for s, hit in _candidates(session, indexer, request, referral.needs)]
-        kept = [item for item in judged if item.excluded_because is None]
-        # A step that names what it asks for ("Victim Hub", "IDVA") lists the services so named, not every
-        # listing that mentions the words; a preference that hides them all is dropped as for an empty step.
-        named = [item for item in kept if referral.words.casefold() in item.service.name.casefold()]
-        found = named if referral.words else kept
-        dropped = next(((name, words) for name, values, words in preferences if chosen[name]), None)
-        if found or dropped is None:
-            break
-        chosen[dropped[0]] = ()
-        result.relaxed.append(dropped[1])
-    kept = found or kept
-    kept.sort(key=lambda item: not item.confirmed)  # stable: nearest first within each group
-    result.offered, result.more = kept[:SHOWN_PER_STEP], kept[SHOWN_PER_STEP:]
-    result.left_out = [item for item in judged if item.excluded_because]
-    return result
+    judged = [_judge(s, hit, needed, answers, referral.for_children)
+              for s, hit in _candidates(session, indexer, _request(referral, place), referral.needs)]
+    kept = [item for item in judged if item.excluded_because is None]
+    # A step that names what it asks for ("Victim Hub", "IDVA") lists the services so named, not every
+    # listing that mentions the words (unless none is so named).
+    named = [item for item in kept if referral.words.casefold() in item.service.name.casefold()]
+    kept = named or kept
+    wanted = preferences(answers, referral)
+    for item in kept:
+        item.unmet = [words for words, meets in wanted if not meets(item.service)]
+    kept.sort(key=lambda item: (not item.confirmed, len(item.unmet)))  # stable: nearest first within each
+    return StepServices(step, offered=kept[:SHOWN_PER_STEP], more=kept[SHOWN_PER_STEP:],
+                        left_out=[item for item in judged if item.excluded_because],
+                        unmet=[words for words, _ in wanted if kept and all(words in item.unmet for item in kept)],
+                        requirements=[r.label for r in needed])
 
 
 def _helplines(session: Session, indexer: Indexer, pathway: Pathway, answers: Answers) -> list[Offered]:
@@ -274,6 +277,7 @@ def services_for_pathway(session: Session, indexer: Indexer, pathway: Pathway, a
         if step.refers is not None:
             found.steps.append(_services_for_step(session, indexer, step, answers, place))
     helplines = _helplines(session, indexer, pathway, answers)
-    found.helplines = [item for item in helplines if item.excluded_because is None][:SHOWN_HELPLINES]
+    shown = [item for item in helplines if item.excluded_because is None]
+    found.helplines, found.more_helplines = shown[:SHOWN_HELPLINES], shown[SHOWN_HELPLINES:]
     found.left_out_helplines = [item for item in helplines if item.excluded_because]
     return found

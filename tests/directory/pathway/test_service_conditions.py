@@ -174,11 +174,13 @@ def test_without_a_harm_there_are_no_helplines_and_nothing_to_show(app, session,
     assert result.helplines == [] and not result.anything
 
 
-def test_helplines_beyond_the_first_ten_are_not_listed(app, session, reindex):
-    for number in range(11):
+def test_helplines_beyond_the_first_ten_are_listed_apart_never_dropped(app, session, reindex):
+    for number in range(12):
         helpline(session, f"Line {number:02}", DA)
     reindex()
-    assert names(found(app, session, victim()).helplines) == [f"Line {number:02}" for number in range(10)]
+    result = found(app, session, victim())
+    assert names(result.helplines) == [f"Line {number:02}" for number in range(10)]
+    assert names(result.more_helplines) == ["Line 10", "Line 11"]
 
 
 def test_a_helpline_that_shares_under_contract_and_has_no_interpreters_says_both(app, session, reindex):
@@ -227,18 +229,25 @@ def test_a_named_step_matches_its_words_whatever_their_case_and_falls_back_to_ev
     named = found(app, session, victim(), step("Refer.", needs=("domestic-abuse",), words="idva")).steps[0]
     assert names(named.offered) == ["Sussex IDVA service"]
     nobody = found(app, session, victim(), step("Refer.", needs=("domestic-abuse",), words="team")).steps[0]
-    assert names(nobody.offered) == ["Oscar advice"] and nobody.relaxed == []
+    assert names(nobody.offered) == ["Oscar advice"] and nobody.unmet == []
 
 
-def test_preferences_are_dropped_language_first_then_women_only(app, session, reindex):
-    make_service(session, "Papa women's service", needs=DA, audience=("women-only",))
-    make_service(session, "Quebec service", needs=DA)
+def test_services_meeting_more_preferences_come_first_after_the_confirmed_ones(app, session, reindex):
+    make_service(session, "Quebec service", needs=DA, immigration_status=OPEN)
+    make_service(session, "Papa women's service", needs=DA, audience=("women-only",), immigration_status=OPEN)
+    make_service(session, "Lima Polish women's group", needs=DA, audience=("women-only",),
+                 languages={"pl": "Polish"}, immigration_status=OPEN)
+    make_service(session, "Kilo Polish group", needs=DA, languages={"pl": "Polish"})  # status not known
     reindex()
-    answers = victim(women_only=True, gender="woman", language="pl")
-    women = found(app, session, answers, step("Refer.", needs=("domestic-abuse",), words="women")).steps[0]
-    assert names(women.offered) == ["Papa women's service"] and women.relaxed == ["the language"]
+    answers = victim(women_only=True, gender="woman", language="pl", immigration_concern=True)
+    result = found(app, session, answers, step("Refer.", needs=("domestic-abuse",))).steps[0]
+    assert names(result.offered) == ["Lima Polish women's group", "Papa women's service", "Quebec service",
+                                     "Kilo Polish group"]
+    assert [item.unmet for item in result.offered] == [[], ["the language"], ["the language", "women-only"],
+                                                       ["women-only"]]
+    assert result.unmet == []
     quebec = found(app, session, answers, step("Refer.", needs=("domestic-abuse",), words="Quebec")).steps[0]
-    assert names(quebec.offered) == ["Quebec service"] and quebec.relaxed == ["the language", "women-only"]
+    assert names(quebec.offered) == ["Quebec service"] and quebec.unmet == ["the language", "women-only"]
 
 
 def test_a_step_for_the_children_keeps_no_women_only_preference(app, session, reindex):
@@ -246,14 +255,15 @@ def test_a_step_for_the_children_keeps_no_women_only_preference(app, session, re
     reindex()
     children = step("Refer the children.", needs=("children-young-people",), for_children=True)
     result = found(app, session, victim(women_only=True, gender="woman"), children).steps[0]
-    assert names(result.offered) == ["Romeo children's group"] and result.relaxed == []
+    assert names(result.offered) == ["Romeo children's group"] and result.unmet == []
 
 
-def test_what_is_left_out_is_judged_on_the_search_that_was_shown(app, session, reindex):
-    make_service(session, "Sierra men's line", needs=DA, audience=("men",))
-    make_service(session, "Uniform advice", needs=DA, languages={"pl": "Polish"})
+def test_a_preference_never_hides_a_service_and_only_eligibility_leaves_one_out(app, session, reindex):
+    make_service(session, "Sierra men's line", needs=DA, audience=("men",), languages={"pl": "Polish"})
+    make_service(session, "Uniform advice", needs=DA)
     reindex()
     result = found(app, session, victim(gender="woman", language="pl"), step("Refer.", needs=("domestic-abuse",)))
-    assert names(result.steps[0].offered) == ["Uniform advice"] and result.steps[0].left_out == []
+    assert names(result.steps[0].offered) == ["Uniform advice"] and result.steps[0].unmet == ["the language"]
+    assert names(result.steps[0].left_out) == ["Sierra men's line"]
     other = step("Other.", needs=("domestic-abuse",))
     assert result.for_step(result.steps[0].step) is result.steps[0] and result.for_step(other) is None

@@ -129,16 +129,17 @@ def test_services_for_the_household_children_follow_the_childrens_ages_not_the_v
     assert names(result.offered) == ["Lima children's group"]
 
 
-def test_a_preference_that_empties_a_step_is_dropped_for_that_step_only(app, session, reindex):
-    make_service(session, "Mike women's service", needs=DA, audience=("women-only",))
+def test_a_preference_puts_the_services_that_meet_it_first_and_hides_none(app, session, reindex):
     make_service(session, "November IDVA", needs=DA)
+    make_service(session, "Mike women's service", needs=DA, audience=("women-only",))
     reindex()
     answers = victim(women_only=True, gender="woman")
     support = step("Refer for support.", needs=("domestic-abuse",))
     idva = step("Refer to an IDVA.", needs=("domestic-abuse",), words="IDVA")
     first, second = found(app, session, answers, support, idva).steps
-    assert names(first.offered) == ["Mike women's service"] and first.relaxed == []
-    assert names(second.offered) == ["November IDVA"] and second.relaxed == ["women-only"]
+    assert names(first.offered) == ["Mike women's service", "November IDVA"] and first.unmet == []
+    assert [item.unmet for item in first.offered] == [[], ["women-only"]]
+    assert names(second.offered) == ["November IDVA"] and second.unmet == ["women-only"]
 
 
 def test_national_helplines_are_always_shown_whatever_the_conditions(app, session, reindex):
@@ -178,7 +179,7 @@ def test_a_named_step_drops_a_preference_that_hides_the_service_it_names(app, se
     reindex()
     hub = step("Refer to the Victim Hub.", words="Victim Hub")
     result = found(app, session, victim(language="pl"), hub).steps[0]
-    assert names(result.offered) == ["Sussex Victim Hub"] and result.relaxed == ["the language"]
+    assert names(result.offered) == ["Sussex Victim Hub"] and result.unmet == ["the language"]
 
 
 def test_a_service_up_to_eighteen_is_for_children_not_adults(app, session, reindex):

@@ -74,9 +74,10 @@ def test_without_a_concern_services_are_not_limited_by_immigration_status(office
     assert statuses - {ImmigrationStatus.OPEN_TO_ALL}
 
 
-def test_a_language_preference_nobody_meets_is_dropped_and_the_officer_told(officer_app, officer):
+def test_a_language_preference_nobody_meets_hides_nothing_and_the_officer_is_told(officer_app, officer):
     page = pathway(officer, language="kmr", crime_types="fraud", immigration_concern="no", where="")
-    assert "so these do not all meet this one: the language" in page
+    assert "None of these meets this preference: the language." in page
+    assert "Does not meet the victim's preference: the language." in page
     assert listed_services(officer_app, page)
 
 
