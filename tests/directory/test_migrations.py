@@ -1,10 +1,13 @@
-"""Migrations that add a condition's columns keep every listing, and leave the new answer not known."""
+"""Migrations keep what they must (every listing, every rule) and leave what is new not known or due for review."""
+
+from datetime import date
 
 from alembic import command
 from sqlalchemy import inspect, text
 
 from directory.db import alembic_config
 from directory.models import Answer, Service
+from directory.pathway import rulebook
 from tests.factories import make_service
 
 LED_BY_AND_FOR = {"led_by_and_for", "led_by_and_for_note", "led_by_and_for_checked_on"}
@@ -30,3 +33,25 @@ def test_0007_adds_led_by_and_for_to_a_directory_with_listings_as_not_known(app,
     assert LED_BY_AND_FOR <= service_columns(engine)
     service = session.get(Service, service_id)
     assert (service.led_by_and_for, service.led_by_and_for_checked_on) == (Answer.UNKNOWN, None)
+
+
+def test_0006_gives_rules_owners_and_dates_through_the_shipped_file_and_drops_crime_references(app, session):
+    engine = app.extensions["database"]
+    session.close()
+    config = alembic_config(engine)
+    command.downgrade(config, "0005")
+    assert "crime_reference" in {column["name"] for column in inspect(engine).get_columns("referral_record")}
+    assert "rule_proposal" not in inspect(engine).get_table_names()
+
+    command.upgrade(config, "head")
+    assert "crime_reference" not in {column["name"] for column in inspect(engine).get_columns("referral_record")}
+    assert "rule_proposal" in inspect(engine).get_table_names()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM pathway_rule WHERE owner = '' AND review_by IS NULL "
+                                       "AND shipped IS NULL")).scalar() == len(rulebook.rule_rows(session))
+    assert len(rulebook.due_for_review(session, date(2026, 11, 28))) == len(rulebook.rule_rows(session))
+
+    done = rulebook.upgrade_rules(session, app.config["PATHWAY_RULES_FILE"])  # as on the next start
+    session.commit()
+    assert len(done.upgraded) == len(rulebook.rule_rows(session)) and not done.proposed
+    assert rulebook.due_for_review(session, date(2026, 11, 28)) == []
