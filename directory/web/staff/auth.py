@@ -6,7 +6,9 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from directory.accounts import users as accounts
+from directory.clock import uk_today
 from directory.models import Role
+from directory.pathway import rulebook
 from directory.web.context import get_session
 from directory.web.limits import SIGN_IN_ADDRESS_LIMIT, SIGN_IN_LIMIT, address_and_account, throttle
 from directory.web.staff import staff
@@ -60,4 +62,9 @@ def sign_out():
 @staff.route("/staff/")
 @requires(Role.OFFICER)
 def home():
-    return render_template("staff/home.html")
+    """Where to start, with what needs an editor's attention in the pathway rules."""
+    if not current_user.can(Role.EDITOR):
+        return render_template("staff/home.html")
+    db = get_session()
+    return render_template("staff/home.html", rules_due=len(rulebook.due_for_review(db, uk_today())),
+                           proposals_waiting=len(rulebook.proposals(db)))

@@ -259,6 +259,16 @@ def test_a_rule_past_its_review_date_is_flagged_to_editors(app, session, review_
     assert ("Review overdue" in fraud_row) is overdue
     assert row.owner in fraud_row
     assert (row in rulebook.due_for_review(session, uk_today())) is overdue
+    home = signed_in(app, session, Role.EDITOR, "Ed").get("/staff/").get_data(as_text=True)
+    assert ("1 rule is past its review date" in home) is overdue
+
+
+def test_editors_are_told_of_proposals_waiting_and_officers_are_not(app, session):
+    propose_fraud_step(signed_in(app, session, Role.EDITOR, "Edie"), session, "A proposed step.")
+    assert "1 proposed change</a> waiting for a policy approver" in signed_in(
+        app, session, Role.APPROVER, "Abe").get("/staff/").get_data(as_text=True)
+    assert "proposed change" not in signed_in(app, session, Role.OFFICER, "Olly").get("/staff/").get_data(
+        as_text=True)
 
 
 def test_conditions_round_trip_through_the_editor_unchanged(app, session):
