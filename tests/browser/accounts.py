@@ -2,8 +2,8 @@
 
 from tests.factories import PASSWORD
 
-ADMIN, EDITOR, OTHER_EDITOR, OFFICER = (f"{name}@example.org" for name in ("admin", "editor", "other.editor",
-                                                                           "officer"))
+ADMIN, APPROVER, EDITOR, OTHER_EDITOR, OFFICER = (
+    f"{name}@example.org" for name in ("admin", "approver", "editor", "other.editor", "officer"))
 
 
 def fill_in_sign_in(page, email: str, password: str = PASSWORD) -> None:

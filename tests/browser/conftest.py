@@ -14,7 +14,7 @@ from sqlmodel import Session
 from werkzeug.serving import make_server
 
 from directory.models import Role
-from tests.browser.accounts import ADMIN, EDITOR, OFFICER, OTHER_EDITOR, fill_in_sign_in
+from tests.browser.accounts import ADMIN, APPROVER, EDITOR, OFFICER, OTHER_EDITOR, fill_in_sign_in
 from tests.conftest import _app
 from tests.factories import make_user
 
@@ -108,11 +108,12 @@ def page(context):
 
 @pytest.fixture(scope="session")
 def staff_app(tmp_path_factory):
-    """The sample directory with an admin, two editors and an officer, for these tests alone."""
+    """The sample directory with an admin, a policy approver, two editors and an officer, for these tests alone."""
     # One browser signs in many times a minute from 127.0.0.1; tests/staff checks the throttling itself.
     app = _app(tmp_path_factory.mktemp("staff"), load_sample=True, THROTTLING=False)
     with Session(app.extensions["database"]) as session:
         make_user(session, Role.ADMIN, ADMIN, "Ada Admin")
+        make_user(session, Role.APPROVER, APPROVER, "Abe Approver")
         make_user(session, Role.EDITOR, EDITOR, "Edie Editor")
         make_user(session, Role.EDITOR, OTHER_EDITOR, "Otto Other")
         make_user(session, Role.OFFICER, OFFICER, "Olly Officer")
