@@ -34,7 +34,7 @@ from search.query import Hit
 OFFICER_RADIUS_MILES = 25
 SHOWN_PER_STEP = 5
 SHOWN_HELPLINES = 10
-CANDIDATES = 60  # searched per step, before conditions and eligibility are applied
+CANDIDATES = 60  # local and national services kept per search, before conditions and eligibility apply
 CHILDREN = (0, 17)
 _CONDITIONS = by_name()
 
@@ -196,9 +196,9 @@ def _judge(service: Service, hit: Hit | None, needed: list[Requirement], answers
 
 
 def _request(referral: Referral, place: Place | None) -> SearchRequest:
-    return SearchRequest(text=referral.words, needs=referral.needs[:1], per_page=CANDIDATES,
-                         point=place.point if place else None, radius_miles=OFFICER_RADIUS_MILES if place else None,
-                         area_codes=place.area_codes if place else ())
+    """Every service for the step's first need (the radius counts only from a place)."""
+    return SearchRequest(text=referral.words, needs=referral.needs[:1], point=place.point if place else None,
+                         radius_miles=OFFICER_RADIUS_MILES, area_codes=place.area_codes if place else ())
 
 
 def _candidates(session: Session, indexer: Indexer, request: SearchRequest, needs: tuple[str, ...] = (),
