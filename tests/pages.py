@@ -80,3 +80,41 @@ class Badges(HTMLParser):
         else:
             self.by_service[self._service].append(text)
         self._reading = None
+
+
+class Tables(HTMLParser):
+    """Each table of a page by its caption: the rows of its body as (heading, cell) pairs, and its footer's."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.rows: dict[str, list[tuple[str, str]]] = {}
+        self.footers: dict[str, list[tuple[str, str]]] = {}
+        self._caption = self._part = self._reading = None
+        self._row: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"caption", "th", "td"}:
+            self._reading = tag
+        elif tag in {"tbody", "tfoot"}:
+            self._part = self.rows if tag == "tbody" else self.footers
+            self._part[self._caption] = []
+        elif tag == "tr":
+            self._row = []
+
+    def handle_endtag(self, tag):
+        if tag in {"caption", "th", "td"}:
+            self._reading = None
+        elif tag in {"tbody", "tfoot"}:
+            self._part = None
+        elif tag == "tr" and self._part is not None and len(self._row) == 2:
+            self._part[self._caption].append(tuple(self._row))
+
+    def handle_data(self, data):
+        text = data.strip()
+        if not text or not self._reading:
+            return
+        if self._reading == "caption":
+            self._caption = text
+        else:
+            self._row.append(text)

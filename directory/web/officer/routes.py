@@ -133,7 +133,7 @@ def new_referral():
 def referral_counts():
     labels = {"crime_type": CRIME_TYPES, "district": dict(_district_choices()[1:])}
     return render_template("officer/counts.html", counts=referrals.referral_counts(get_session(), labels),
-                           smallest=referrals.SMALLEST_SHOWN,
+                           smallest=referrals.SMALLEST_SHOWN, rounded_to=referrals.ROUNDED_TO,
                            retention=current_app.config["REFERRAL_RETENTION_MONTHS"])
 
 
