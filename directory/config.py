@@ -45,6 +45,20 @@ def _pathway_policy() -> dict:
     return settings
 
 
+def several_workers_problem(workers: int) -> str | None:
+    """Why this many workers must not start with these throttling settings, or None.
+
+    Flask-Limiter's memory:// store counts in each process: with N workers every limit is N times
+    what it says (security review F3). gunicorn.conf.py asks this before starting any worker.
+    """
+    storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    if workers > 1 and _flag("THROTTLING", True) and storage.startswith("memory://"):
+        return (f"{workers} workers would each count sign-in and form limits on their own (RATELIMIT_STORAGE_URI "
+                "is memory://). Set RATELIMIT_STORAGE_URI=redis://host:6379 (pip install '.[server]'), "
+                "or run one worker with WEB_CONCURRENCY=1.")
+    return None
+
+
 def from_environment(instance_path: str) -> dict:
     instance = Path(instance_path)
     instance.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import func, select
 
 from directory import history
+from directory.accounts.audit import security_event
 from directory.models import Role, User, utc_now
 
 MIN_PASSWORD_LENGTH = 12
@@ -69,8 +70,9 @@ def create_user(session: Session, email: str, name: str, role: Role, password: s
                 session_token=secrets.token_hex(16))
     session.add(user)
     session.flush()
-    history.record(session, entity_type="user", entity_id=user.id, entity_name=user.email, action="created",
-                   user=by, after=_account_snapshot(user))
+    change = history.record(session, entity_type="user", entity_id=user.id, entity_name=user.email,
+                            action="created", user=by, after=_account_snapshot(user))
+    security_event(session, "account_created", user, by=by, detail=f"role {role.value}", change=change)
     return user
 
 
@@ -105,11 +107,15 @@ def session_identity(user: User) -> str:
     return f"{user.id}:{user.session_token}"
 
 
-def _change(session: Session, user: User, by: User, action: str, apply) -> None:
+def _change(session: Session, user: User, by: User, action: str, apply, security_kind: str | None) -> None:
+    """Apply a change, record it in the history and, if it is one (`security_kind`), in the security log."""
     before = _account_snapshot(user)
     apply()
-    history.record(session, entity_type="user", entity_id=user.id, entity_name=user.email, action=action,
-                   user=by, before=before, after=_account_snapshot(user))
+    change = history.record(session, entity_type="user", entity_id=user.id, entity_name=user.email,
+                            action=action, user=by, before=before, after=_account_snapshot(user))
+    if security_kind:
+        detail = f"{before['role']} to {user.role.value}" if security_kind == "role_changed" else None
+        security_event(session, security_kind, user, by=by, detail=detail, change=change)
 
 
 def set_password(session: Session, user: User, password: str, by: User | None) -> None:
@@ -122,7 +128,7 @@ def set_password(session: Session, user: User, password: str, by: User | None) -
         user.password_hash = _hasher.hash(password)
         user.session_token = secrets.token_hex(16)
 
-    _change(session, user, by, "password reset", apply)
+    _change(session, user, by, "password reset", apply, "password_reset")
 
 
 def end_sessions(user: User) -> None:
@@ -145,7 +151,8 @@ def set_active(session: Session, user: User, active: bool, by: User) -> None:
         user.active = active
         user.session_token = secrets.token_hex(16)
 
-    _change(session, user, by, "enabled" if active else "disabled", apply)
+    action = "enabled" if active else "disabled"
+    _change(session, user, by, action, apply, f"account_{action}")
 
 
 def set_details(session: Session, user: User, name: str, role: Role, by: User) -> None:
@@ -156,7 +163,7 @@ def set_details(session: Session, user: User, name: str, role: Role, by: User) -
         user.name = name.strip()
         user.role = role
 
-    _change(session, user, by, "updated", apply)
+    _change(session, user, by, "updated", apply, "role_changed" if role != user.role else None)
 
 
 def all_users(session: Session) -> list[User]:

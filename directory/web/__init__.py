@@ -6,6 +6,7 @@ import re
 import secrets
 
 from flask import Flask, abort, g, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 
 from directory.web.api import api as api_blueprint
@@ -14,6 +15,7 @@ from directory.web.context import close_session
 from directory.web.limits import limiter
 from directory.web.officer import officer as officer_blueprint
 from directory.web.public import public as public_blueprint
+from directory.web.security import emit_security_log, record_refusal
 from directory.web.staff import STAFF_NAVIGATION
 from directory.web.staff import staff as staff_blueprint
 from directory.web.staff.access import login_manager
@@ -80,13 +82,22 @@ def _method_not_allowed(_error):
     return error_response(405, "This API is read-only: use GET") if _wants_json() else (_error, 405)
 
 
+def _signed_in_user():
+    return current_user.user if current_user.is_authenticated else None
+
+
 def _forbidden(_error):
+    record_refusal("forbidden", user=_signed_in_user())
     if _wants_json():
         return error_response(403, "Forbidden")
     return render_template("errors/403.html"), 403
 
 
 def _too_many_requests(_error):
+    if request.endpoint == "staff.sign_in":  # a lockout: name the account if the email is one
+        record_refusal("sign_in_throttled", email=request.form.get("email", ""))
+    else:
+        record_refusal("throttled", user=_signed_in_user())
     return render_template("errors/429.html"), 429
 
 
@@ -116,6 +127,7 @@ class RequestLineScrubber(logging.Filter):
 
 
 def init_app(app: Flask) -> None:
+    emit_security_log()
     app.before_request(_make_nonce)
     app.before_request(_refuse_nul_characters)
     app.after_request(_safety_headers)

@@ -20,7 +20,18 @@ STAFF_NAVIGATION = [
     ("staff.pathway_rules", "Pathway rules", Role.EDITOR),
     ("officer.referral_counts", "Referral counts", Role.EDITOR),
     ("staff.users", "Accounts", Role.ADMIN),
+    ("staff.security_log", "Security log", Role.ADMIN),
 ]
 
 # Routes register on import.
-from directory.web.staff import auth, editing, moderation, organisations, review, rules, transfers, users  # noqa: E402,F401
+from directory.web.staff import (  # noqa: E402,F401
+    auth,
+    editing,
+    moderation,
+    organisations,
+    review,
+    rules,
+    security_log,
+    transfers,
+    users,
+)

@@ -10,7 +10,16 @@ from directory.clock import uk_today
 from directory.models import Role
 from directory.pathway import rulebook
 from directory.web.context import get_session
-from directory.web.limits import SIGN_IN_ADDRESS_LIMIT, SIGN_IN_LIMIT, address_and_account, throttle
+from directory.web.limits import (
+    SIGN_IN_ACCOUNT_LIMIT,
+    SIGN_IN_ADDRESS_LIMIT,
+    SIGN_IN_LIMIT,
+    account_only,
+    address_and_account,
+    failed_sign_in,
+    throttle,
+)
+from directory.web.security import record_security_event
 from directory.web.staff import staff
 from directory.web.staff.access import acting_user, requires, start_signed_in_session
 from directory.web.staff.forms import ConfirmForm, SignInForm
@@ -30,6 +39,7 @@ def _safe_next(target: str | None) -> str:
 @staff.route("/login", methods=["GET", "POST"])
 @throttle(SIGN_IN_LIMIT, key=address_and_account)
 @throttle(SIGN_IN_ADDRESS_LIMIT)
+@throttle(SIGN_IN_ACCOUNT_LIMIT, key=account_only, deduct_when=failed_sign_in)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("staff.home"))
@@ -39,9 +49,11 @@ def sign_in():
         user = accounts.authenticate(db, form.email.data, form.password.data)
         if user is not None:
             db.commit()
+            record_security_event("sign_in_ok", user=user)
             next_page = _safe_next(request.args.get("next"))
             start_signed_in_session(user)
             return redirect(next_page)
+        record_security_event("sign_in_failed", email=form.email.data)
         form.email.errors.append(SIGN_IN_FAILED)
     return render_template("staff/sign_in.html", form=form)
 

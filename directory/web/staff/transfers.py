@@ -20,6 +20,7 @@ from directory.exchange.transfers import (
 )
 from directory.models import Role
 from directory.web.context import get_indexer, get_session
+from directory.web.security import record_security_event
 from directory.web.staff import staff
 from directory.web.staff.access import acting_user, requires
 from directory.web.staff.transfer_forms import ApplyImportForm, ImportForm
@@ -88,6 +89,8 @@ def import_data_apply():
         return _preview(filename=source.name, error=error)
     finally:
         discard_upload(source)
+    record_security_event("import_applied", user=acting_user(), detail=f"{sum(report.created.values())} records "
+                          f"created, {sum(report.updated.values())} updated")
     get_indexer().drain(db)
     flash(f"Imported {source.name}: {sum(report.created.values())} records created and "
           f"{sum(report.updated.values())} updated, including {len(report.created_services)} new and "
@@ -133,8 +136,8 @@ def export_public_package():
 @staff.route("/staff/export/everything.zip")
 @requires(Role.ADMIN)
 def export_full_package():
-    # Confidential addresses leave the system in this file: say who took it, without personal data.
-    current_app.logger.info("Full export (confidential addresses included) by account %s", acting_user().id)
+    # Confidential addresses leave the system in this file: the security log says who took it.
+    record_security_event("full_export", user=acting_user())
     package = package_zip(get_session(), current_app.config["EXPORT_DESCRIPTOR"], public_only=False)
     return _download(package, "everything", "zip", "application/zip")
 

@@ -55,6 +55,7 @@ POLICY = {
     "staff.edit_user": Role.ADMIN,
     "staff.reset_password": Role.ADMIN,
     "staff.set_user_active": Role.ADMIN,
+    "staff.security_log": Role.ADMIN,
 }
 SIGNED_IN_BLUEPRINTS = ("staff.", "officer.")
 RANK = {None: 0, Role.OFFICER: 1, Role.EDITOR: 2, Role.APPROVER: 3, Role.ADMIN: 4}
