@@ -267,3 +267,11 @@ def test_a_preference_never_hides_a_service_and_only_eligibility_leaves_one_out(
     assert names(result.steps[0].left_out) == ["Sierra men's line"]
     other = step("Other.", needs=("domestic-abuse",))
     assert result.for_step(result.steps[0].step) is result.steps[0] and result.for_step(other) is None
+
+
+def test_a_step_offers_only_services_that_help_with_its_need(app, session, reindex):
+    make_service(session, "Victor fraud advice", needs={"fraud": "Fraud"})
+    make_service(session, "Whiskey abuse advice", needs=DA)
+    reindex()
+    result = found(app, session, victim(), step("Refer.", needs=("domestic-abuse",))).steps[0]
+    assert names(result.offered + result.more + result.left_out) == ["Whiskey abuse advice"]
