@@ -1,6 +1,7 @@
 """Application factory: configuration, extensions, blueprints, CLI and error pages. Nothing else."""
 
 import logging
+from pathlib import Path
 
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -9,12 +10,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from directory import cli, config, web
 from directory.db import make_engine, session_scope, upgrade_database
-from directory.exchange.transfers import load_package
+from directory.exchange.transfers import load_package, remove_stale_uploads
 from directory.indexing import Indexer, document_shape
 from directory.listings.queries import directory_is_empty
 from directory.pathway.rulebook import upgrade_rules
 from directory.places.gazetteer import Gazetteer
 from directory.places.geocoding import online_geocoder
+from directory.web.request_logs import RequestLineScrubber
 from search import SearchEngine
 
 
@@ -56,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             load_package(session, indexer, app.config["SAMPLE_DATA_DIR"])
         upgrade_rules(session, app.config["PATHWAY_RULES_FILE"])
         indexer.ensure(session)
+    remove_stale_uploads(Path(app.config["IMPORT_UPLOAD_DIR"]))  # they may hold refuge addresses
     # gunicorn forks workers after this (preload_app): none may inherit connections or open files.
     engine.dispose()
     indexer.engine.close()
@@ -64,5 +67,5 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     web.init_app(app)
     cli.init_app(app)
-    logging.getLogger("werkzeug").addFilter(web.RequestLineScrubber())
+    logging.getLogger("werkzeug").addFilter(RequestLineScrubber())
     return app

@@ -1,11 +1,16 @@
-"""gunicorn settings for production: several workers, and access logs that identify nobody."""
+"""gunicorn settings for production: several workers, and logs that identify nobody."""
 
 import multiprocessing
 import os
 
-from directory.config import several_workers_problem
+from gunicorn.glogging import Logger
 
-bind = os.environ.get("BIND", "0.0.0.0:8000")
+from directory.config import flag, several_workers_problem
+from directory.web.request_logs import RequestLineScrubber
+
+# Behind a reverse proxy, X-Forwarded-For is believed: only the proxy may reach gunicorn, or any
+# client could name its own address and escape the sign-in limits. So listen on this machine only.
+bind = os.environ.get("BIND", "127.0.0.1:8000" if flag("BEHIND_PROXY", False) else "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 # Build the app (migrations, index check) once in the master, not once per worker.
 preload_app = True
@@ -22,3 +27,17 @@ def on_starting(server):
     problem = several_workers_problem(server.cfg.workers)
     if problem:
         raise RuntimeError(f"Not starting: {problem}")  # gunicorn prints it and exits 1
+
+
+_scrubber = RequestLineScrubber()
+
+
+class ScrubbedLogger(Logger):
+    """gunicorn's logger, whose error log names neither the client nor what a malformed request asked for."""
+
+    def setup(self, cfg):
+        super().setup(cfg)  # a log configuration (logconfig_dict) may replace the loggers: filter after it
+        self.error_log.addFilter(_scrubber)
+
+
+logger_class = ScrubbedLogger

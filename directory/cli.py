@@ -13,7 +13,7 @@ from directory.accounts import users as accounts
 from directory.db import session_scope, upgrade_database
 from directory.exchange.datapackage import PackageError
 from directory.exchange.export import export_package
-from directory.exchange.transfers import load_package
+from directory.exchange.transfers import load_package, remove_stale_uploads
 from directory.indexing import database_fingerprint
 from directory.models import Role
 from directory.pathway.rulebook import upgrade_rules
@@ -65,6 +65,13 @@ def export_command(destination: Path, everything: bool) -> None:
     with session_scope(database) as session:
         export_package(session, destination, template, public_only=not everything)
     click.echo(f"Exported to {destination}")
+
+
+@data.command("purge-uploads")
+def purge_uploads_command() -> None:
+    """Delete import uploads checked over a day ago but never applied (they may hold refuge addresses)."""
+    removed = remove_stale_uploads(Path(current_app.config["IMPORT_UPLOAD_DIR"]))
+    click.echo(f"Deleted {removed} import uploads left unapplied for over a day.")
 
 
 @search.command("rebuild")

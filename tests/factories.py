@@ -1,6 +1,7 @@
 """Small factory functions: each test builds just the directory it needs, in a real database."""
 
 import re
+import struct
 from datetime import date, datetime, timezone
 from html.parser import HTMLParser
 
@@ -187,3 +188,16 @@ def page_form(html: str, index: int = -1) -> MultiDict:
     reader = _FormReader()
     reader.feed(html)
     return MultiDict(reader.forms[index]["fields"])
+
+
+def with_false_size(data: bytes, name: str, claimed: int) -> bytes:
+    """The zip, with the unzipped size it states for `name` changed to `claimed` (local and central headers)."""
+    data, encoded = bytearray(data), name.encode()
+    for signature, size_at, name_length_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        start = data.find(signature)
+        while start != -1:
+            length = struct.unpack_from("<H", data, start + name_length_at)[0]
+            if data[start + name_at:start + name_at + length] == encoded:
+                struct.pack_into("<I", data, start + size_at, claimed)
+            start = data.find(signature, start + 4)
+    return bytes(data)

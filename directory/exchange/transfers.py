@@ -165,14 +165,18 @@ def discard_upload(kept: Path) -> None:
     shutil.rmtree(kept.parent, ignore_errors=True)
 
 
-def remove_stale_uploads(folder: Path) -> None:
-    """Remove uploads checked but never applied, so copies of the directory do not pile up."""
+def remove_stale_uploads(folder: Path) -> int:
+    """Remove uploads checked but never applied, so copies of the directory do not pile up; returns how many.
+
+    Run on start, daily by `flask data purge-uploads`, and before each new upload is kept.
+    """
     if not folder.is_dir():
-        return
+        return 0
     cutoff = time.time() - UPLOADS_KEPT_FOR_SECONDS
-    for place in folder.iterdir():
-        if place.is_dir() and place.stat().st_mtime < cutoff:
-            shutil.rmtree(place, ignore_errors=True)
+    stale = [place for place in folder.iterdir() if place.is_dir() and place.stat().st_mtime < cutoff]
+    for place in stale:
+        shutil.rmtree(place, ignore_errors=True)
+    return len(stale)
 
 
 # -- the spreadsheet export ------------------------------------------------------------------

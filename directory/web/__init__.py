@@ -1,11 +1,9 @@
 """The web layer, Flask only: blueprints by audience (public, officer, staff, api) and the plumbing they share:
 a database session per request, safety headers, error pages."""
 
-import logging
-import re
 import secrets
 
-from flask import Flask, abort, g, render_template, request
+from flask import Flask, abort, current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -15,6 +13,7 @@ from directory.web.context import close_session
 from directory.web.limits import limiter
 from directory.web.officer import officer as officer_blueprint
 from directory.web.public import public as public_blueprint
+from directory.web.public.routes import report_problem
 from directory.web.security import emit_security_log, record_refusal
 from directory.web.staff import STAFF_NAVIGATION
 from directory.web.staff import staff as staff_blueprint
@@ -41,6 +40,9 @@ def _content_security_policy(nonce: str) -> str:
 
 
 def _safety_headers(response):
+    if request.is_secure and current_app.config["HSTS_SECONDS"]:
+        # Browsers then never try plain http first, where the first request could be intercepted.
+        response.headers["Strict-Transport-Security"] = f"max-age={current_app.config['HSTS_SECONDS']}"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
@@ -107,32 +109,14 @@ def _server_error(_error):
     return render_template("errors/500.html"), 500
 
 
-class RequestLineScrubber(logging.Filter):
-    """Drops the client address and query string from request log lines.
-
-    Search words and places travel in the query string; together with an address they
-    would say who looked for what.
-    """
-
-    _address = re.compile(r"^\S+ - - ")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(record.msg, str) and isinstance(args, tuple) and args and isinstance(args[0], str):
-            method, _, rest = args[0].partition(" ")
-            target, _, version = rest.rpartition(" ")
-            record.args = (f"{method} {target.split('?', 1)[0]} {version}", *args[1:])
-            record.msg = self._address.sub("- - - ", record.msg)
-        return True
-
-
 def init_app(app: Flask) -> None:
     emit_security_log()
     app.before_request(_make_nonce)
     app.before_request(_refuse_nul_characters)
     app.after_request(_safety_headers)
     app.teardown_appcontext(close_session)
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
+    csrf.exempt(report_problem)  # its form carries its own signed token, so opening it sets no cookie
     login_manager.init_app(app)
     limiter.init_app(app)
     app.register_error_handler(403, _forbidden)

@@ -1,5 +1,6 @@
 """The API's query parameters: one declaration each, used both to parse requests and to document them."""
 
+import math
 import re
 import uuid
 from dataclasses import dataclass
@@ -78,7 +79,15 @@ def _string(raw: str) -> str:
     return raw.replace("\x00", "")[:500]
 
 
-_PARSERS = {"string": _string, "integer": int, "number": float, "boolean": _boolean, "uuid": uuid.UUID,
+def _finite_number(raw: str) -> float:
+    """A number a distance can be: float() also reads "nan", which every comparison with a bound lets through."""
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError(raw)
+    return value
+
+
+_PARSERS = {"string": _string, "integer": int, "number": _finite_number, "boolean": _boolean, "uuid": uuid.UUID,
             "date-time": _date_time}
 _EXPECTED = {"integer": "must be a whole number", "number": "must be a number",
              "boolean": "must be true or false", "uuid": "must be a UUID",

@@ -55,8 +55,11 @@ def _listing(records: list, values: dict, shape=lambda record: record, modified=
 
 @api.get("/")
 def root():
-    return json_response({"version": API_VERSION, "profile": PROFILE_URL,
-                          "openapi_url": url_for("api.openapi", _external=True)})
+    response = json_response({"version": API_VERSION, "profile": PROFILE_URL,
+                              "openapi_url": url_for("api.openapi", _external=True)})
+    # The link is built from the request's host: a shared cache must not hand one host's answer to another.
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @api.get("/openapi.json")

@@ -1,11 +1,12 @@
 """Public forms: search is a GET form, so it works without JavaScript and needs no cookie.
 
-Reporting a problem is the one public POST form, on its own page: its CSRF cookie is set only there.
+Reporting a problem is the one public POST form: its CSRF token travels in the form, not in a cookie.
 """
 
 from dataclasses import replace
 
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
@@ -14,6 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
+from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms import (
     FloatField,
     Form,
@@ -25,6 +27,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.csrf.core import CSRF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
@@ -126,8 +129,34 @@ def _plain_text(text: str | None) -> str | None:
     return text.replace("\r\n", "\n").strip() if text else text
 
 
+class SignedFormToken(CSRF):
+    """A CSRF token that the form itself carries, signed and timed, so opening the form sets no cookie.
+
+    Flask-WTF keeps its token in the session, and so in a cookie a visitor who abandons the form
+    takes away with them. This token proves the post comes from a form this site gave out within
+    the time limit; a bad or old one is refused with a 400, as Flask-WTF refuses its own.
+    """
+
+    def setup_form(self, form):
+        self._serializer = URLSafeTimedSerializer(form.meta.csrf_secret, salt="public-form")
+        self._time_limit = form.meta.csrf_time_limit
+        return super().setup_form(form)
+
+    def generate_csrf_token(self, csrf_token_field) -> str:
+        return self._serializer.dumps("form")
+
+    def validate_csrf_token(self, form, field) -> None:
+        try:
+            self._serializer.loads(field.data or "", max_age=self._time_limit)
+        except BadData:
+            raise CSRFError("The form has expired or did not come from this site. Open it again.") from None
+
+
 class ProblemReportForm(FlaskForm):
     """What is wrong with a listing. Nothing here asks who the visitor is."""
+
+    class Meta:
+        csrf_class = SignedFormToken
 
     max_details = MAX_REPORT_DETAILS
     kind = RadioField("What is wrong?", choices=[SelectChoice(kind, text) for kind, text in REPORT_KINDS.items()],

@@ -1,8 +1,7 @@
 """Thin public views: read the request, ask the domain or the search, render."""
 
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user
+from flask import abort, current_app, redirect, render_template, request, url_for
 
 from directory.clock import uk_today
 from directory.listings.queries import (
@@ -72,13 +71,7 @@ def service(service_id: str):
                            show_professional_details=can_see_professional_details())
 
 
-def _forget_visitor() -> None:
-    """Drop the form's cookie so nothing on the device shows a report was sent; staff stay signed in."""
-    if not current_user.is_authenticated:
-        session.clear()
-
-
-# Its own page, so the CSRF cookie is set only when someone opens the form, never by the service page.
+# The form carries its own signed token (exempt from the session CSRF check): no cookie is set.
 @public.route("/services/<service_id>/report", methods=["GET", "POST"])
 @throttle(PUBLIC_FORM_LIMIT)
 def report_problem(service_id: str):
@@ -88,7 +81,6 @@ def report_problem(service_id: str):
         db = get_session()
         create_report(db, found, form.kind.data, form.details.data)
         db.commit()
-        _forget_visitor()
         return redirect(url_for("public.report_sent", service_id=found.id))
     return render_template("public/report.html", service=found, form=form)
 

@@ -14,7 +14,7 @@ from directory.web.context import get_session
 class StaffLoginManager(LoginManager):
     """Flask-Login, with its session check kept to signed-in sessions.
 
-    A visitor's form session (the report form's CSRF token) is not a sign-in: checking it
+    A visitor's form session (the sign-in page's CSRF token) is not a sign-in: checking it
     would rewrite it, and so send a cookie, on every public page they open afterwards.
     """
 
@@ -30,6 +30,7 @@ login_manager.login_message_category = "info"
 # sessions are browser sessions, so "strong" applies; their lifetime is checked below.)
 login_manager.session_protection = "strong"
 SIGNED_IN_AT = "signed_in_at"
+LAST_ACTIVE_AT = "last_active_at"
 
 
 class Account(UserMixin):
@@ -49,14 +50,17 @@ def start_signed_in_session(user: User) -> None:
     """A fresh session on sign-in: nothing set before it (by anyone) carries over."""
     session.clear()
     login_user(Account(user))
-    session[SIGNED_IN_AT] = time.time()
+    session[SIGNED_IN_AT] = session[LAST_ACTIVE_AT] = time.time()
 
 
 @login_manager.user_loader
 def _load_account(identity: str) -> Account | None:
-    lifetime = current_app.config["STAFF_SESSION_LIFETIME"].total_seconds()
-    if time.time() - session.get(SIGNED_IN_AT, 0) > lifetime:
+    now, config = time.time(), current_app.config
+    if now - session.get(SIGNED_IN_AT, 0) > config["STAFF_SESSION_LIFETIME"].total_seconds():
         return None  # a shift is over: sign in again
+    if now - session.get(LAST_ACTIVE_AT, 0) > config["STAFF_IDLE_LIFETIME"].total_seconds():
+        return None  # left unattended: sign in again
+    session[LAST_ACTIVE_AT] = now
     user = accounts.signed_in_user(get_session(), identity)
     return Account(user) if user else None
 

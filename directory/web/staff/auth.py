@@ -28,8 +28,8 @@ SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect to somewhere else."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Only a path on this site: never an open redirect to somewhere else, nor a header with a line break."""
+    if target and target.startswith("/") and not target.startswith("//") and target.isprintable():
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target

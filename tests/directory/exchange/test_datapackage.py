@@ -1,6 +1,7 @@
 """HSDS data packages in and out: all or nothing, with the file, row and reason for any problem."""
 
 import csv
+import io
 import json
 import shutil
 import zipfile
@@ -10,10 +11,11 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import func, select
 
-from directory.exchange.datapackage import PackageError, import_package, read_package
+from directory.exchange.datapackage import PackageError, import_package, read_package, read_source
 from directory.exchange.export import export_package
 from directory.models import Organization, Service, ServiceStatus
 from tests.conftest import SAMPLE_DATA
+from tests.factories import with_false_size
 
 
 def count(session, model) -> int:
@@ -161,3 +163,30 @@ def test_a_cell_too_big_for_the_csv_module_is_a_clear_error(tmp_path):
     (tmp_path / "organizations.csv").write_text("id,name,description\n" + "x" * 10 + ',"' + "y" * 200_000 + '",d\n')
     with pytest.raises(PackageError, match="organizations.csv, row 2: is not readable CSV"):
         read_package(tmp_path)
+
+
+def zip_bytes(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_a_zip_that_states_a_false_size_is_refused_as_damaged_not_a_crash():
+    organizations = (SAMPLE_DATA / "organizations.csv").read_text(encoding="utf-8")
+    lying = with_false_size(zip_bytes({"organizations.csv": organizations}), "organizations.csv", 100)
+    with pytest.raises(PackageError, match="organizations.csv: cannot be unzipped: the zip file is damaged"):
+        read_source(lying)
+
+
+def test_a_zip_that_unpacks_to_more_than_the_limit_is_refused_before_it_is_read():
+    """A few hundred kilobytes of zip can hold tens of megabytes of rows, each kept in memory while checked."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("organizations.csv", "w") as out:
+        out.write(b"id,name,description\n")
+        for _ in range(51):
+            out.write(b"," * 1024 * 1024)
+    assert len(buffer.getvalue()) < 1024 * 1024
+    with pytest.raises(PackageError, match="is larger than 50 MB once unzipped"):
+        read_source(buffer.getvalue())

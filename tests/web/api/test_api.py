@@ -97,6 +97,8 @@ def test_paging_arithmetic_at_the_edges(sample_client, sample):
     [({"per_page": 201}, "per_page"), ({"per_page": 0}, "per_page"), ({"page": "two"}, "page"),
      ({"page": 0}, "page"), ({"minimal": "maybe"}, "minimal"), ({"organization_id": "acme"}, "organization_id"),
      ({"modified_after": "last week"}, "modified_after"), ({"proximity": "far"}, "proximity"),
+     ({"postcode": "BN1 1AA", "proximity": "nan"}, "proximity"), ({"proximity": "-NaN"}, "proximity"),
+     ({"postcode": "BN1 1AA", "proximity": "inf"}, "proximity"), ({"proximity": "-infinity"}, "proximity"),
      ({"format": "xml"}, "format"), ({"minimum_age": -1}, "minimum_age"), ({"postcode": "Brighton"}, "postcode")],
 )
 def test_bad_parameters_get_a_400_naming_them(sample_client, query, parameter):

@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from directory.db import alembic_config
 from directory.models import Service
-from directory.web import RequestLineScrubber
+from directory.web.request_logs import RequestLineScrubber
 from tests.conftest import SAMPLE_DATA
 from tests.factories import make_service
 

@@ -140,10 +140,10 @@ def test_signing_out_ends_the_session(client, session):
 def test_a_copied_session_cookie_is_worthless_after_signing_out(app, session):
     client = app.test_client()
     sign_in(client, make_user(session, Role.ADMIN))
-    cookie = client.get_cookie("ssd_session").value
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
     client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/")})
     thief = app.test_client()
-    thief.set_cookie("ssd_session", cookie)
+    thief.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
     assert thief.get("/staff/users").status_code == 302
 
 

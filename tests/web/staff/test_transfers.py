@@ -27,7 +27,15 @@ from directory.models import (
 )
 from search import SearchRequest
 from tests.conftest import SAMPLE_DATA, _app
-from tests.factories import csrf_token, make_organization, make_service, make_user, page_form, sign_in
+from tests.factories import (
+    csrf_token,
+    make_organization,
+    make_service,
+    make_user,
+    page_form,
+    sign_in,
+    with_false_size,
+)
 
 DESCRIPTOR = SAMPLE_DATA / "datapackage.json"
 
@@ -298,6 +306,15 @@ def test_only_a_real_zip_or_json_file_is_accepted(app, editor, data, filename, m
     assert response.status_code == 200
     assert "govuk-error-summary" in page and message in page
     assert "Error: Import listings" in page
+
+
+def test_a_zip_that_states_a_false_size_gets_the_import_error_page_not_a_crash(app, editor, uploads_in_tmp):
+    lying = with_false_size(zipped(sample_files()), "organizations.csv", 100)
+    response = upload(editor, lying, "sussex.zip")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This file cannot be imported" in page and "the zip file is damaged" in page
+    assert "Apply import" not in page and not any(uploads_in_tmp.glob("*/*"))
 
 
 def test_choosing_no_file_says_to_select_one(editor):
