@@ -72,6 +72,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "ssd_session",
         "STAFF_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("STAFF_SESSION_HOURS", "8"))),
+        # Admins, policy approvers and editors always need an authenticator app at sign-in; officers
+        # too unless OFFICER_SECOND_FACTOR=false (a force whose officers sign in from managed devices).
+        "OFFICER_SECOND_FACTOR": _flag("OFFICER_SECOND_FACTOR", True),
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", True),
         # One shared store (e.g. redis://host:6379) when several workers must share the limits.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from directory import models  # noqa: F401  (registers the tables on the metadata)
+from directory.accounts import second_factor  # noqa: F401  (tables kept in their feature package)
 
 target_metadata = SQLModel.metadata
 engine = context.config.attributes["engine"]

@@ -23,4 +23,15 @@ STAFF_NAVIGATION = [
 ]
 
 # Routes register on import.
-from directory.web.staff import auth, editing, moderation, organisations, review, rules, transfers, users  # noqa: E402,F401
+from directory.web.staff import (  # noqa: E402,F401
+    auth,
+    editing,
+    moderation,
+    organisations,
+    own_account,
+    review,
+    rules,
+    second_step,
+    transfers,
+    users,
+)

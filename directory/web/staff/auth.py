@@ -1,4 +1,4 @@
-"""Signing in and out, and the staff home page."""
+"""Signing in and out, and the staff home page. (The second step of signing in is in second_step.py.)"""
 
 from urllib.parse import urlsplit
 
@@ -12,8 +12,9 @@ from directory.pathway import rulebook
 from directory.web.context import get_session
 from directory.web.limits import SIGN_IN_ADDRESS_LIMIT, SIGN_IN_LIMIT, address_and_account, throttle
 from directory.web.staff import staff
-from directory.web.staff.access import acting_user, requires, start_signed_in_session
+from directory.web.staff.access import acting_user, requires
 from directory.web.staff.forms import ConfirmForm, SignInForm
+from directory.web.staff.second_step import after_password
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
@@ -39,9 +40,7 @@ def sign_in():
         user = accounts.authenticate(db, form.email.data, form.password.data)
         if user is not None:
             db.commit()
-            next_page = _safe_next(request.args.get("next"))
-            start_signed_in_session(user)
-            return redirect(next_page)
+            return after_password(user, _safe_next(request.args.get("next")))
         form.email.errors.append(SIGN_IN_FAILED)
     return render_template("staff/sign_in.html", form=form)
 
