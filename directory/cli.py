@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from directory.accounts import second_factor
 from directory.accounts import users as accounts
 from directory.db import session_scope, upgrade_database
 from directory.exchange.datapackage import PackageError
@@ -160,6 +161,20 @@ def create_user_command(email: str, role: str, name: str | None) -> None:
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created the {role} account {accounts.normalise_email(email)}.")
+
+
+@users.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor_command(email: str) -> None:
+    """For an admin who has lost their phone and recovery codes (no other admin can reset it): they set up
+    an authenticator app again at their next sign-in."""
+    database, _ = _engines()
+    with session_scope(database) as session:
+        user = accounts.find_by_email(session, email)
+        if user is None:
+            raise click.ClickException(f"There is no account {accounts.normalise_email(email)}.")
+        second_factor.reset(session, user, by=None)
+    click.echo(f"Second factor reset for {user.email}; they set it up again at their next sign-in.")
 
 
 @rules.command("upgrade")

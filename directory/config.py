@@ -117,6 +117,9 @@ def from_environment(instance_path: str) -> dict:
         "HSTS_SECONDS": int(os.environ.get("HSTS_SECONDS", "31536000" if secure else "0")),
         "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
         "TRUSTED_HOSTS": _trusted_hosts(),
+        # Admins, policy approvers and editors always need an authenticator app at sign-in; officers
+        # too unless OFFICER_SECOND_FACTOR=false (a force whose officers sign in from managed devices).
+        "OFFICER_SECOND_FACTOR": flag("OFFICER_SECOND_FACTOR", True),
         # One shared store (e.g. redis://host:6379) when several workers must share the limits.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "THROTTLING": flag("THROTTLING", True),

@@ -4,7 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from directory import models  # noqa: F401  (registers the tables on the metadata)
-from directory.accounts import audit  # noqa: F401  (the security log's table lives with its feature)
+from directory.accounts import audit, second_factor  # noqa: F401  (tables kept in their feature packages)
 
 target_metadata = SQLModel.metadata
 engine = context.config.attributes["engine"]

@@ -5,10 +5,12 @@ import struct
 from datetime import date, datetime, timezone
 from html.parser import HTMLParser
 
+import pyotp
 from sqlmodel import Session, select
 from werkzeug.datastructures import MultiDict
 
 from directory.accounts import users as accounts
+from directory.accounts.second_factor import SecondFactor
 from directory.listings.queries import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY
 from directory.models import (
     Address,
@@ -111,14 +113,35 @@ def make_service(
 
 
 PASSWORD = "a long test password"
+# Every test account's authenticator app, so the sign-in helpers can type a current code.
+SECOND_FACTOR_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-def make_user(session: Session, role: Role = Role.EDITOR, email: str | None = None, name: str | None = None) -> User:
-    """An account with the shared test PASSWORD, committed so the app's own sessions see it."""
+def make_user(session: Session, role: Role = Role.EDITOR, email: str | None = None, name: str | None = None,
+              second_factor: bool = True) -> User:
+    """An account with the shared test PASSWORD and (unless told) an authenticator app set up with
+    SECOND_FACTOR_SECRET, committed so the app's own sessions see it."""
     user = accounts.create_user(session, email or f"{role.value}@example.org", name or f"Test {role.value}", role,
                                 PASSWORD)
+    if second_factor:
+        session.add(SecondFactor(user_id=user.id, secret=SECOND_FACTOR_SECRET, confirmed_at=datetime.now(timezone.utc)))
     session.commit()
     return user
+
+
+def current_code(secret: str = SECOND_FACTOR_SECRET) -> str:
+    return pyotp.TOTP(secret).now()
+
+
+def forget_last_code(engine, email: str) -> None:
+    """Let a test account use the current code again: tests sign one person in many times a minute, which
+    replay protection (tested on its own) would refuse."""
+    with Session(engine) as session:
+        user = accounts.find_by_email(session, email)
+        factor = session.get(SecondFactor, user.id) if user else None
+        if factor is not None:
+            factor.last_used_step = None
+            session.commit()
 
 
 def csrf_token(client, path: str) -> str:
@@ -129,10 +152,20 @@ def csrf_token(client, path: str) -> str:
     return match.group(1)
 
 
-def sign_in(client, user: User, password: str = PASSWORD):
-    """Sign in through the real form; returns the response to the POST."""
-    return client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "email": user.email,
-                                       "password": password})
+def sign_in(client, user: User, password: str = PASSWORD, secret: str = SECOND_FACTOR_SECRET):
+    """Sign in through the real forms, the authenticator-app code too (set up on the way if the account has none);
+    returns the response to the last POST."""
+    response = client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "email": user.email,
+                                           "password": password})
+    step = response.headers.get("Location", "")
+    if step == "/login/code":
+        forget_last_code(client.application.extensions["database"], user.email)
+        return client.post(step, data={"csrf_token": csrf_token(client, step), "code": current_code(secret)})
+    if step == "/login/set-up":
+        page = client.get(step).get_data(as_text=True)
+        key = re.search(r'id="second-factor-key">([A-Z2-7]+)<', page).group(1)
+        return client.post(step, data={"csrf_token": csrf_token(client, step), "code": current_code(key)})
+    return response
 
 
 class _FormReader(HTMLParser):

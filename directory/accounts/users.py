@@ -1,7 +1,9 @@
 """Staff and officer accounts: creating, signing in, changing and disabling them. No Flask here.
 
 Passwords are hashed with Argon2id (argon2-cffi). Accounts are disabled, never deleted, so
-history keeps naming who did what.
+history keeps naming who did what. New passwords are refused when they are easy to guess:
+zxcvbn (Dropbox's estimator) knows the 30,000 most common passwords of the Xato breach corpus,
+English words, names, keyboard rows, sequences and repeats, whatever their letter case.
 """
 
 import secrets
@@ -11,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 from sqlmodel import func, select
+from zxcvbn import zxcvbn
 
 from directory import history
 from directory.accounts.audit import security_event
@@ -20,6 +23,10 @@ MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()
 # Verified when no account matches, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+# zxcvbn's "safely unguessable" (10^8 guesses and more). It reads up to 72 characters, which keeps
+# it fast; a longer password is judged by its start, which must then be good enough on its own.
+_MIN_GUESS_SCORE = 3
+_GUESS_CHECK_LENGTH = 72
 _RANK = {Role.OFFICER: 1, Role.EDITOR: 2, Role.APPROVER: 3, Role.ADMIN: 4}
 
 
@@ -43,7 +50,22 @@ def password_problem(password: str) -> str | None:
         return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
     if len(set(password)) < 5:
         return "Password must not repeat the same few characters"
+    if zxcvbn(password[:_GUESS_CHECK_LENGTH])["score"] < _MIN_GUESS_SCORE:
+        return ("Password is too easy to guess: it is a common password, or a word or pattern with numbers. "
+                "Try three or four unrelated words")
     return None
+
+
+def hash_secret(secret: str) -> str:
+    """An Argon2id hash, as for passwords (also used for second-factor recovery codes)."""
+    return _hasher.hash(secret)
+
+
+def secret_matches(hashed: str, secret: str) -> bool:
+    try:
+        return _hasher.verify(hashed, secret)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def _account_snapshot(user: User) -> dict:
@@ -129,6 +151,21 @@ def set_password(session: Session, user: User, password: str, by: User | None) -
         user.session_token = secrets.token_hex(16)
 
     _change(session, user, by, "password reset", apply, "password_reset")
+
+
+def change_own_password(session: Session, user: User, current: str, new: str) -> None:
+    """A person's own change: the current password first. Signs out every session; the caller starts a new one."""
+    if not secret_matches(user.password_hash, current):
+        raise AccountError("Enter your current password correctly")
+    problem = password_problem(new)
+    if problem:
+        raise AccountError(problem)
+
+    def apply():
+        user.password_hash = _hasher.hash(new)
+        user.session_token = secrets.token_hex(16)
+
+    _change(session, user, user, "password changed", apply)
 
 
 def end_sessions(user: User) -> None:

@@ -152,10 +152,13 @@ def card_entry(service, wording: CardWording, harm_words: dict[str, tuple[str, .
     )
 
 
-def qr_svg(url: str) -> str:
-    """An SVG QR code for `url`, sized by its viewBox so the page decides how big to print it."""
+def qr_svg(url: str, label: str = "QR code for the link below") -> str:
+    """An SVG QR code for `url`, sized by its viewBox so the page decides how big to print it.
+
+    Also draws the authenticator-app QR code at second-factor set-up: its secret never leaves the server.
+    """
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage,
                         error_correction=qrcode.constants.ERROR_CORRECT_M)
     svg = image.to_string(encoding="unicode")
     return svg.replace('width="', 'data-width="', 1).replace('height="', 'data-height="', 1).replace(
-        "<svg ", '<svg role="img" aria-label="QR code for the link below" class="app-qr" ', 1)
+        "<svg ", f'<svg role="img" aria-label="{label}" class="app-qr" ', 1)

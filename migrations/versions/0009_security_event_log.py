@@ -4,7 +4,7 @@ An append-only table beside the change history (change_record), read by admins. 
 network (IPv4 /24, IPv6 /48), never a whole address, and names only staff accounts.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-29 12:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

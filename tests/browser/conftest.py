@@ -14,7 +14,7 @@ from sqlmodel import Session
 from werkzeug.serving import make_server
 
 from directory.models import Role
-from tests.browser.accounts import ADMIN, APPROVER, EDITOR, OFFICER, OTHER_EDITOR, fill_in_sign_in
+from tests.browser.accounts import ADMIN, APPROVER, EDITOR, OFFICER, OTHER_EDITOR, fill_in_sign_in, use_database
 from tests.conftest import _app
 from tests.factories import make_user
 
@@ -117,6 +117,7 @@ def staff_app(tmp_path_factory):
         make_user(session, Role.EDITOR, EDITOR, "Edie Editor")
         make_user(session, Role.EDITOR, OTHER_EDITOR, "Otto Other")
         make_user(session, Role.OFFICER, OFFICER, "Olly Officer")
+    use_database(app.extensions["database"])
     return app
 
 

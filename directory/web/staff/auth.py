@@ -1,4 +1,4 @@
-"""Signing in and out, and the staff home page."""
+"""Signing in and out, and the staff home page. (The second step of signing in is in second_step.py.)"""
 
 from urllib.parse import urlsplit
 
@@ -21,8 +21,9 @@ from directory.web.limits import (
 )
 from directory.web.security import record_security_event
 from directory.web.staff import staff
-from directory.web.staff.access import acting_user, requires, start_signed_in_session
+from directory.web.staff.access import acting_user, requires
 from directory.web.staff.forms import ConfirmForm, SignInForm
+from directory.web.staff.second_step import after_password
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
@@ -49,10 +50,7 @@ def sign_in():
         user = accounts.authenticate(db, form.email.data, form.password.data)
         if user is not None:
             db.commit()
-            record_security_event("sign_in_ok", user=user)
-            next_page = _safe_next(request.args.get("next"))
-            start_signed_in_session(user)
-            return redirect(next_page)
+            return after_password(user, _safe_next(request.args.get("next")))
         record_security_event("sign_in_failed", email=form.email.data)
         form.email.errors.append(SIGN_IN_FAILED)
     return render_template("staff/sign_in.html", form=form)

@@ -34,6 +34,15 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
+class CodeForm(FlaskForm):
+    """The second step of signing in (and the first code when setting up an authenticator app)."""
+
+    code = StringField("Code", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter the code from your authenticator app"),
+                                   Length(max=40)])
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
 class NewPasswordForm(FlaskForm):
     password = PasswordField("New password", widget=GovPasswordInput(),
                              validators=[InputRequired(message="Enter a new password"), _strong_enough])
@@ -41,6 +50,12 @@ class NewPasswordForm(FlaskForm):
                             validators=[InputRequired(message="Enter the new password again"),
                                         EqualTo("password", message="The passwords do not match")])
     submit = SubmitField("Set password", widget=GovSubmitInput())
+
+
+class ChangeOwnPasswordForm(NewPasswordForm):
+    current = PasswordField("Current password", widget=GovPasswordInput(),
+                            validators=[InputRequired(message="Enter your current password")])
+    submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
 class AccountDetailsForm(FlaskForm):

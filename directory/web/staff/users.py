@@ -1,9 +1,10 @@
-"""Managing accounts (admins only): add, change role, reset password, disable or enable."""
+"""Managing accounts (admins only): add, change role, reset password or second factor, disable or enable."""
 
 import uuid
 
 from flask import abort, flash, redirect, render_template, url_for
 
+from directory.accounts import second_factor
 from directory.accounts import users as accounts
 from directory.history import history_of
 from directory.models import Role, User
@@ -60,7 +61,8 @@ def edit_user(user_id: uuid.UUID):
             flash("Account updated.", "success")
             return redirect(url_for("staff.edit_user", user_id=user.id))
     return render_template("staff/users/edit.html", user=user, form=form, confirm=ConfirmForm(),
-                           changes=history_of(get_session(), "user", user.id))
+                           changes=history_of(get_session(), "user", user.id),
+                           has_second_factor=second_factor.confirmed_factor(get_session(), user) is not None)
 
 
 @staff.route("/staff/users/<uuid:user_id>/password", methods=["GET", "POST"])
@@ -75,6 +77,20 @@ def reset_password(user_id: uuid.UUID):
         flash(f"Password reset for {user.email}. They have been signed out everywhere.", "success")
         return redirect(url_for("staff.edit_user", user_id=user.id))
     return render_template("staff/users/password.html", user=user, form=form)
+
+
+@staff.route("/staff/users/<uuid:user_id>/second-factor/reset", methods=["POST"])
+@requires(Role.ADMIN)
+def reset_second_factor(user_id: uuid.UUID):
+    """For a lost phone: the person sets up an authenticator app again when they next sign in."""
+    user = _user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        db = get_session()
+        second_factor.reset(db, user, by=acting_user())
+        db.commit()
+        flash(f"Second factor reset for {user.email}. They have been signed out everywhere, and will set up "
+              "their authenticator app again when they next sign in.", "success")
+    return redirect(url_for("staff.edit_user", user_id=user.id))
 
 
 @staff.route("/staff/users/<uuid:user_id>/<any(disable, enable):action>", methods=["POST"])

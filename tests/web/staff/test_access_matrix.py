@@ -10,11 +10,14 @@ from werkzeug.routing.converters import AnyConverter
 
 from directory.models import ChangeRecord, PathwayRule, ProblemReport, Role
 from directory.pathway import rulebook
-from tests.factories import csrf_token, make_service, make_user, sign_in, term
+from tests.factories import PASSWORD, csrf_token, make_service, make_user, sign_in, term
 
 # endpoint → the least role that may use it (None: anyone may open it, like the sign-in page).
 POLICY = {
     "staff.sign_in": None,
+    "staff.sign_in_code": None,  # opens only after the right password: see the test below
+    "staff.set_up_second_factor": None,
+    "staff.change_own_password": Role.OFFICER,
     "staff.sign_out": Role.OFFICER,
     "staff.home": Role.OFFICER,
     "staff.services": Role.EDITOR,
@@ -54,6 +57,7 @@ POLICY = {
     "staff.new_user": Role.ADMIN,
     "staff.edit_user": Role.ADMIN,
     "staff.reset_password": Role.ADMIN,
+    "staff.reset_second_factor": Role.ADMIN,
     "staff.set_user_active": Role.ADMIN,
     "staff.security_log": Role.ADMIN,
 }
@@ -132,4 +136,23 @@ def test_each_role_gets_exactly_what_the_policy_allows(app, one_of_everything, r
             ok = response.status_code not in (401, 403) and not location.startswith("/login")
         if not ok:
             wrong.append(f"{method} {url}: {response.status_code} {location}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_the_password_alone_opens_no_staff_route(app, one_of_everything, role):
+    """Between the password and the code, every staff URL answers as it does to someone not signed in."""
+    accounts, values = one_of_everything
+    client = app.test_client()
+    response = client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "email": accounts[role].email,
+                                           "password": PASSWORD})
+    assert response.headers["Location"] == "/login/code"
+    token = csrf_token(client, "/login/code")
+    wrong = []
+    for endpoint, method, url in staff_urls(app, values):
+        if POLICY[endpoint] is None:
+            continue
+        response = client.open(url, method=method, data={"csrf_token": token, "version": "1"})
+        if not (response.status_code == 302 and response.headers["Location"].startswith("/login")):
+            wrong.append(f"{method} {url}: {response.status_code}")
     assert wrong == []

@@ -160,7 +160,7 @@ def test_admins_read_the_security_log_newest_first_a_page_at_a_time(app, session
                       r'<td[^>]*>([^<]*)</td>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>([^<]*)</td>', page)
     assert len(rows) == 50
     assert rows[0] == ("Signed in", admin.email, "127.0.0.0/24")
-    assert rows[1][0] == "Refused: not allowed (403)"
+    assert rows[1][0] == "Second factor accepted" and rows[2][0] == "Refused: not allowed (403)"
     assert "page 54" in page and "page 5<" not in page
     second = client.get("/staff/security-log?page=2").get_data(as_text=True)
     assert "page 5<" in second and "page 0<" in second and "page 54" not in second
