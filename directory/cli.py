@@ -46,7 +46,8 @@ def load_command(source: Path) -> None:
     database, indexer = _engines()
     try:
         with session_scope(database) as session:
-            report = load_package(session, indexer, source)
+            report = load_package(session, indexer, source,
+                                  current_app.config["ACCEPT_FICTIONAL_PHONE_NUMBERS"])
     except PackageError as error:
         raise click.ClickException(f"Nothing was imported. {error}") from error
     click.echo(f"Imported {report.total} records ({sum(report.created.values())} new, "

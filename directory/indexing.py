@@ -1,8 +1,9 @@
 """Keeping the search index a faithful copy of the database.
 
 Only active services are indexed, so nothing else can ever come out of a public search.
-A confidential service is indexed at a coarse point (the town of its address, or the
-centre of the area it serves), never at its own coordinates.
+A confidential place (one any confidential service uses, see listings/confidentiality.py)
+is indexed at a coarse point (the town of its address, or the centre of the area the
+service serves), never at its own coordinates, whichever service it is indexed for.
 """
 
 import hashlib
@@ -18,6 +19,12 @@ from sqlalchemy.orm import Session, selectinload
 from sqlmodel import delete, func, select, update
 
 from directory.conditions import CONDITIONS, confirmed_flags, filter_choices
+from directory.listings.confidentiality import (
+    has_confidential_place,
+    location_is_confidential,
+    place_loads,
+    public_links,
+)
 from directory.models import (
     IndexOutbox,
     Location,
@@ -69,17 +76,21 @@ def _area_code(area, gazetteer: Gazetteer) -> str | None:
 
 
 def _ranking_point(service: Service, gazetteer: Gazetteer) -> Point | None:
-    """Where to measure distances from: the first located place, or a coarse point if confidential."""
-    for link in service.service_at_locations:
+    """Where to measure distances from: the first publishable located place, else a coarse point.
+
+    A confidential place only ever gives the centre of its town (or of the service's area).
+    """
+    for link in public_links(service):
         location = link.location
-        if service.confidential_location:
-            for address in location.addresses:
+        if location.latitude is not None and location.longitude is not None:
+            return Point(location.latitude, location.longitude)
+    for link in service.service_at_locations:
+        if location_is_confidential(link.location):
+            for address in link.location.addresses:
                 coarse = gazetteer.coarse_point(address.city)
                 if coarse:
                     return coarse
-        elif location.latitude is not None and location.longitude is not None:
-            return Point(location.latitude, location.longitude)
-    if service.confidential_location:
+    if has_confidential_place(service):
         for area in service.service_areas:
             coarse = gazetteer.coarse_point(area.name or "")
             if coarse:
@@ -135,6 +146,7 @@ _INDEX_LOADS = (
     selectinload(Service.service_at_locations)
     .selectinload(ServiceAtLocation.location)
     .selectinload(Location.addresses),
+    *place_loads(),
 )
 
 

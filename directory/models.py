@@ -169,6 +169,8 @@ class Location(SQLModel, table=True):
 
     addresses: list["Address"] = Relationship(back_populates="location")
     accessibility: list["Accessibility"] = Relationship(back_populates="location")
+    # Every listing at this place: whether it may be published depends on all of them.
+    service_links: list["ServiceAtLocation"] = Relationship(sa_relationship_kwargs={"viewonly": True})
 
 
 class Address(SQLModel, table=True):

@@ -23,6 +23,7 @@ from directory.exchange.openreferral import (
     taxonomy_term_json,
 )
 from directory.indexing import Indexer
+from directory.listings.confidentiality import location_is_confidential, with_place_services
 from directory.listings.queries import find_place, public_services_in_order
 from directory.models import (
     Attribute,
@@ -150,25 +151,28 @@ def services_in_batches(session: Session, indexer: Indexer, filters: ServiceFilt
         yield from public_services_in_order(session, [str(i) for i in ids[start : start + batch]], nested)
 
 
+def _is_public(link: ServiceAtLocation) -> bool:
+    """A public service at a place that may be published (no confidential service is there)."""
+    return link.service.is_public and not location_is_confidential(link.location)
+
+
 def public_links(session: Session, indexer: Indexer, filters: ServiceFilters) -> list[ServiceAtLocation]:
-    """Service-at-locations of public, non-confidential services, in the services' order."""
+    """Service-at-locations of public services at publishable places, in the services' order."""
     order = {service_id: rank for rank, service_id in enumerate(matching_service_ids(session, indexer, filters))}
     links = session.exec(
         select(ServiceAtLocation)
-        .join(Service, ServiceAtLocation.service_id == Service.id)
-        .where(ServiceAtLocation.service_id.in_(list(order)), Service.confidential_location.is_(False))
+        .where(ServiceAtLocation.service_id.in_(list(order)))
         .options(selectinload(ServiceAtLocation.service).selectinload(Service.organization),
                  selectinload(ServiceAtLocation.location).selectinload(Location.addresses),
-                 selectinload(ServiceAtLocation.location).selectinload(Location.accessibility))
+                 selectinload(ServiceAtLocation.location).selectinload(Location.accessibility),
+                 with_place_services(selectinload(ServiceAtLocation.location)))
     ).all()
-    return sorted(links, key=lambda link: (order[link.service_id], str(link.id)))
+    return sorted((link for link in links if _is_public(link)), key=lambda link: (order[link.service_id], str(link.id)))
 
 
 def public_link(session: Session, link_id: uuid.UUID) -> ServiceAtLocation | None:
     link = session.get(ServiceAtLocation, link_id)
-    if link is None or not link.service.is_public or link.service.confidential_location:
-        return None
-    return link
+    return link if link is not None and _is_public(link) else None
 
 
 def _public_organization_ids(session: Session):

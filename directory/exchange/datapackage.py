@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from directory.exchange import hsds_json
+from directory.exchange.refuge_places import shared_refuge_place
+from directory.listings.validation import record_problem
 from directory.models import (
     PROFESSIONAL_FIELDS,
     Accessibility,
@@ -121,6 +123,7 @@ class Row(NamedTuple):
     number: int  # the row number a person finds it by (for JSON, which service in the file)
     record: SQLModel
     columns: frozenset[str]
+    where: str = ""  # for JSON, where in that service, e.g. "contacts[0]: "
 
 
 @dataclass
@@ -313,8 +316,9 @@ def read_json(data: bytes, name: str = "services.json") -> Package:
         rows = []
         for row in found.rows[table_name]:
             values = {key: value for key, value in row.values.items() if value not in (None, "")}
-            record = _validated(model, values, name, row.item, f"{row.where}: " if row.where else "")
-            rows.append(Row(row.item, record, row.columns & _importable_columns(model)))
+            where = f"{row.where}: " if row.where else ""
+            record = _validated(model, values, name, row.item, where)
+            rows.append(Row(row.item, record, row.columns & _importable_columns(model), where))
         tables[table_name] = Table(name, rows)
     if not tables:
         raise PackageError("holds no services", file=name)
@@ -377,7 +381,7 @@ def _check_references(session: Session, package: Package) -> None:
     for name, table in package.tables.items():
         model = TABLES[name]
         references = _foreign_keys(model)
-        for row_number, record, _ in table.rows:
+        for row_number, record, *_ in table.rows:
             for column, target in references:
                 value = getattr(record, column)
                 if value is not None and not exists(target, value):
@@ -402,6 +406,15 @@ def _check_references(session: Session, package: Package) -> None:
                     )
 
 
+def _check_values(package: Package, allow_fictional_phones: bool) -> None:
+    """Every value the listing editor would refuse is refused here too, in the editor's words."""
+    for table in package.tables.values():
+        for row in table.rows:
+            problem = record_problem(row.record, allow_fictional_phones)
+            if problem:
+                raise PackageError(f"{row.where}{problem}", file=table.path, row=row.number)
+
+
 # -- importing -------------------------------------------------------------------------------
 
 
@@ -424,19 +437,25 @@ def _update(existing: SQLModel, record: SQLModel, columns: frozenset[str]) -> No
         existing.version += 1
 
 
-def import_package(session: Session, source, dry_run: bool = False, name: str | None = None) -> ImportReport:
+def import_package(session: Session, source, dry_run: bool = False, name: str | None = None,
+                   allow_fictional_phones: bool = False) -> ImportReport:
     """Check the whole package (or HSDS JSON), then create or update every record in the caller's transaction.
 
     Nothing is written if any row is bad. With dry_run, the report says what would change
     and the session is left untouched. Versions and drafts are never taken from the file; new
-    services are published unless the file says otherwise. The caller commits.
+    services are published unless the file says otherwise. `allow_fictional_phones` is the
+    editor's ACCEPT_FICTIONAL_PHONE_NUMBERS setting. The caller commits.
     """
     package = source if isinstance(source, Package) else read_source(source, name)
+    _check_values(package, allow_fictional_phones)
     _check_references(session, package)
+    refuge_place = shared_refuge_place(session, package)
+    if refuge_place:
+        raise PackageError(refuge_place.reason, file=refuge_place.file, row=refuge_place.row)
     report = ImportReport(ignored_files=package.ignored)
     for table_name, table in package.tables.items():
         model = TABLES[table_name]
-        for _, record, columns in table.rows:
+        for _, record, columns, _ in table.rows:
             existing = session.get(model, record.id)
             if existing is None:
                 report.created[table_name] += 1

@@ -18,19 +18,15 @@ from sqlmodel import SQLModel, select
 
 from directory.conditions import CONDITIONS, AccessCondition
 from directory.exchange.datapackage import DESCRIPTOR, STAFF_ONLY_COLUMNS, TABLES, package_safe
-from directory.models import Service, ServiceAtLocation
+from directory.listings.confidentiality import place_loads, public_links
+from directory.models import Service
 
 
 def _public_rows(session: Session) -> dict[str, list[SQLModel]]:
-    """What anyone may see: active published services, without the places of confidential ones."""
-    services = session.exec(select(Service).where(Service.listed())).all()
+    """What anyone may see: active published services, without any place a confidential service uses."""
+    services = session.exec(select(Service).where(Service.listed()).options(*place_loads())).all()
     service_ids = {s.id for s in services}
-    hidden_services = {s.id for s in services if s.confidential_location}
-    links = [
-        link
-        for link in session.exec(select(ServiceAtLocation)).all()
-        if link.service_id in service_ids and link.service_id not in hidden_services
-    ]
+    links = [link for service in services for link in public_links(service)]
     location_ids = {link.location_id for link in links}
 
     def everything(table: str) -> list[SQLModel]:

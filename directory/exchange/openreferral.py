@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 from enum import Enum
 
 from directory.conditions import CONDITIONS, AccessCondition
+from directory.listings.confidentiality import public_links
 from directory.models import (
     Accessibility,
     Address,
@@ -183,11 +184,6 @@ def _location_json(location: Location, nested: bool) -> dict:
         fields["addresses"] = [_address_json(a) for a in location.addresses]
         fields["accessibility"] = [_accessibility_json(a) for a in location.accessibility]
     return fields
-
-
-def public_links(service: Service) -> list[ServiceAtLocation]:
-    """The service's places that may be published: none at all for a confidential location."""
-    return [] if service.confidential_location else list(service.service_at_locations)
 
 
 def _phone_json(phone: Phone) -> dict:

@@ -40,7 +40,7 @@ def _listings_touched(session: Session, package: datapackage.Package) -> set[uui
     """Services whose own row, parts (phones, terms…) or places the package holds."""
     touched, places = set(), set()
     for table in package.tables.values():
-        for _, row, _ in table.rows:
+        for _, row, *_ in table.rows:
             if isinstance(row, Service):
                 touched.add(row.id)
             elif isinstance(row, Attribute):
@@ -81,10 +81,11 @@ def _load_listings(session: Session, service_ids: set[uuid.UUID]) -> list[Servic
     return list(session.exec(select(Service).where(Service.id.in_(service_ids)).options(*SERVICE_PAGE_LOADS)))
 
 
-def preview_import(session: Session, source, name: str | None = None) -> datapackage.ImportReport:
+def preview_import(session: Session, source, name: str | None = None,
+                   allow_fictional_phones: bool = False) -> datapackage.ImportReport:
     """What an import would create and change, writing nothing (raises PackageError if it cannot import)."""
     package = datapackage.read_source(source, name)
-    report = datapackage.import_package(session, package, dry_run=True)
+    report = datapackage.import_package(session, package, dry_run=True, allow_fictional_phones=allow_fictional_phones)
     in_file = set(report.service_ids)
     also_changed = [service.name for service in _load_listings(session, _listings_touched(session, package) - in_file)]
     report.updated_services = sorted(report.updated_services + also_changed, key=str.casefold)
@@ -92,7 +93,8 @@ def preview_import(session: Session, source, name: str | None = None) -> datapac
     return report
 
 
-def import_with_history(session: Session, source, user: User | None) -> datapackage.ImportReport:
+def import_with_history(session: Session, source, user: User | None,
+                        allow_fictional_phones: bool = False) -> datapackage.ImportReport:
     """Import all or nothing, with a history record for each listing created or changed. The caller commits.
 
     Every changed listing moves on a version, so an edit begun before the import cannot
@@ -101,7 +103,7 @@ def import_with_history(session: Session, source, user: User | None) -> datapack
     package = datapackage.read_source(source)
     touched = _listings_touched(session, package)
     before = {service.id: listings.service_snapshot(service) for service in _load_listings(session, touched)}
-    report = datapackage.import_package(session, package)
+    report = datapackage.import_package(session, package, allow_fictional_phones=allow_fictional_phones)
     in_file = set(report.service_ids)
     session.expire_all()
     for service in _load_listings(session, touched):
@@ -119,10 +121,11 @@ def import_with_history(session: Session, source, user: User | None) -> datapack
     return report
 
 
-def load_package(session: Session, indexer: Indexer, source) -> datapackage.ImportReport:
+def load_package(session: Session, indexer: Indexer, source,
+                 allow_fictional_phones: bool = False) -> datapackage.ImportReport:
     """Import as "System" with history (all or nothing), commit, then rebuild the index from the database."""
     try:
-        report = import_with_history(session, source, None)
+        report = import_with_history(session, source, None, allow_fictional_phones)
         session.commit()
     except BaseException:
         session.rollback()

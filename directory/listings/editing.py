@@ -307,13 +307,18 @@ def claim_version(session: Session, record: SQLModel, expected: int, entity_type
 def queue_reindex(session: Session, service_id: uuid.UUID) -> None:
     """Ask for the service's search entry to be refreshed once this transaction commits.
 
-    A fresh queued_at on every change: a drain that read the older one leaves the row for the next.
+    Services sharing a place with it too: whether a place is confidential depends on every service
+    there, so one listing's change can coarsen another's ranking point. A fresh queued_at on every
+    change: a drain that read the older one leaves the row for the next.
     """
-    queued = session.get(IndexOutbox, service_id)
-    if queued is None:
-        session.add(IndexOutbox(service_id=service_id))
-    else:
-        queued.queued_at = utc_now()
+    places = select(ServiceAtLocation.location_id).where(ServiceAtLocation.service_id == service_id)
+    neighbours = session.exec(select(ServiceAtLocation.service_id).where(ServiceAtLocation.location_id.in_(places)))
+    for queued_id in {service_id, *neighbours}:
+        queued = session.get(IndexOutbox, queued_id)
+        if queued is None:
+            session.add(IndexOutbox(service_id=queued_id))
+        else:
+            queued.queued_at = utc_now()
 
 
 def load_service(session: Session, service_id: uuid.UUID) -> Service | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import SQLModel, func, select
 
+from directory.listings.confidentiality import place_loads
 from directory.models import (
     Attribute,
     Language,
@@ -42,6 +43,7 @@ SERVICE_PAGE_LOADS = (
     selectinload(Service.service_at_locations)
     .selectinload(ServiceAtLocation.location)
     .selectinload(Location.accessibility),
+    *place_loads(),
 )
 
 

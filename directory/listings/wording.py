@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from directory.clock import in_words
 from directory.conditions import CONDITIONS, AccessCondition, Section
+from directory.listings.confidentiality import has_confidential_place, public_links
 from directory.models import Service
 
 
@@ -69,11 +70,9 @@ def need_names(service: Service) -> list[str]:
 
 
 def public_addresses(service: Service) -> list[str]:
-    """Addresses a visitor may see: none at all for a confidential location."""
-    if service.confidential_location:
-        return []
+    """Addresses a visitor may see: none for a confidential service, and never a refuge's shared place."""
     lines = []
-    for link in service.service_at_locations:
+    for link in public_links(service):
         for address in link.location.addresses:
             parts = [address.address_1, address.address_2, address.city, address.postal_code]
             lines.append(", ".join(part for part in parts if part))
@@ -84,10 +83,10 @@ DISTANCE_BANDS_MILES = (1, 3, 5, 10, 25, 50)
 
 
 def distance_text(service: Service, miles: float | None) -> str:
-    """"2.4 miles away"; for a confidential location only a band, so the distance cannot locate it."""
+    """"2.4 miles away"; only a band for a service at a confidential place, so the distance cannot locate it."""
     if miles is None:
         return ""
-    if service.confidential_location:
+    if has_confidential_place(service):
         band = next((b for b in DISTANCE_BANDS_MILES if miles <= b), None)
         if band is None:
             return "More than 50 miles away"

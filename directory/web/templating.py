@@ -4,6 +4,8 @@ from flask import Flask, request, url_for
 
 from directory.conditions import CONDITIONS, Section, in_section
 from directory.history import field_changes
+from directory.listings.confidentiality import public_links
+from directory.listings.validation import safe_mailto, safe_web_address
 from directory.listings.wording import (
     answers_in,
     badges,
@@ -40,8 +42,11 @@ def pagination(page: int, page_count: int) -> dict:
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)
-    for helper in (field_changes, answers_in, in_section, badges, need_names, public_addresses, distance_text,
-                   open_around_the_clock, pagination):
+    # Links from stored values only through these: a value stored before validation never becomes live.
+    app.add_template_filter(safe_mailto)
+    app.add_template_filter(safe_web_address)
+    for helper in (field_changes, answers_in, in_section, badges, need_names, public_addresses, public_links,
+                   distance_text, open_around_the_clock, pagination):
         app.add_template_global(helper)
     app.add_template_global(Section, "Section")
     app.add_template_global(CONDITIONS, "CONDITIONS")

@@ -37,20 +37,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    URL,
-    UUID,
-    Email,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    Regexp,
-    ValidationError,
-)
+from wtforms.validators import UUID, InputRequired, Optional, Regexp, ValidationError
 
 from directory.conditions import CONDITIONS, AccessCondition
-from directory.listings.phones import phone_problem
+from directory.listings import validation as rules
 from directory.listings.wording import WEEK
 from directory.models import ServiceStatus
 from directory.places.gazetteer import normalise_postcode
@@ -64,23 +54,30 @@ _RELOAD = "Reload the page and try again"
 _VERSION = [InputRequired(message=_RELOAD), Regexp(r"^\d{1,9}$", message=_RELOAD)]
 _RECORD_ID = [Optional(), UUID(message=_RELOAD)]
 _ADDRESS_FIELDS = ("address_1", "address_2", "city", "state_province", "postal_code")
-_TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Enter a time in 24-hour format, like 09:00 or 17:30")
 
 
-def _uk_phone(_form, field) -> None:
-    if field.data:
-        problem = phone_problem(field.data, current_app.config["ACCEPT_FICTIONAL_PHONE_NUMBERS"])
-        if problem:
-            raise ValidationError(problem)
+def _rule(check):
+    """A WTForms validator from one of the domain's rules (listings/validation.py), which imports run too."""
+    def validate(_form, field) -> None:
+        if field.data is not None and field.data != "":
+            problem = check(field.data)
+            if problem:
+                raise ValidationError(problem)
+    return validate
 
 
-def _uk_postcode(_form, field) -> None:
-    if field.data and normalise_postcode(field.data) is None:
-        raise ValidationError("Enter a full UK postcode, like BN1 1AA")
+def _uk_phone(form, field) -> None:
+    _rule(rules.phone_rule(current_app.config["ACCEPT_FICTIONAL_PHONE_NUMBERS"]))(form, field)
 
 
-def _email(label: str) -> list:
-    return [Optional(), Email(message=f"Enter {label} in the correct format, like name@example.org")]
+def _at_most(limit: int):
+    return _rule(rules.at_most(limit))
+
+
+_TIME = _rule(rules.time_problem)
+_EMAIL = [Optional(), _rule(rules.email_problem)]
+_WEB_ADDRESS = [Optional(), _rule(rules.web_address_problem)]
+_AGE = [Optional(), _rule(rules.age_problem)]
 
 
 def _checked_on() -> DateField:
@@ -99,24 +96,25 @@ class _Entry(Form):
 
 class PhoneEntry(_Entry):
     number = StringField("Number", widget=GovTextInput(), validators=[Optional(), _uk_phone])
-    description = StringField("What it is for", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    description = StringField("What it is for", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
 
 
 class ContactEntry(_Entry):
-    name = StringField("Name or team", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
-    title = StringField("Job title", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
-    email = StringField("Email address", widget=GovTextInput(), validators=_email("an email address"))
+    name = StringField("Name or team", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
+    title = StringField("Job title", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
+    email = StringField("Email address", widget=GovTextInput(), validators=_EMAIL)
 
 
 class ScheduleEntry(_Entry):
     byday = SelectMultipleField("Days", choices=DAYS, widget=GovCheckboxesInput(), validate_choice=True)
     opens_at = StringField("Opens at", widget=GovTextInput(), validators=[Optional(), _TIME])
     closes_at = StringField("Closes at", widget=GovTextInput(), validators=[Optional(), _TIME])
-    description = StringField("Or describe the hours", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    description = StringField("Or describe the hours", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
 
     def validate_closes_at(self, field) -> None:
-        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
-            raise ValidationError("Closing time must be after the opening time")
+        problem = rules.hours_problem(self.opens_at.data, field.data)
+        if problem:
+            raise ValidationError(problem)
 
     def validate_byday(self, field) -> None:
         if (self.opens_at.data or self.closes_at.data) and not field.data:
@@ -124,27 +122,27 @@ class ScheduleEntry(_Entry):
 
 
 class AreaEntry(_Entry):
-    name = StringField("Area", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    name = StringField("Area", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
 
 
 class LanguageEntry(_Entry):
-    name = StringField("Language", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    name = StringField("Language", widget=GovTextInput(), validators=[Optional(), _at_most(100)])
     # ISO 639-3 where 639-1 has no code for the language people speak: Sorani (ckb), Kurmanji (kmr), Dari (prs).
     code = StringField("Code (ISO 639-1, or ISO 639-3 like ckb for Sorani)", widget=GovTextInput(),
-                       validators=[Optional(), Regexp(r"^[a-z]{2,3}$", message="Enter a 2 or 3 letter code, like pl")])
-    note = StringField("Note", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+                       validators=[Optional(), _rule(rules.language_code_problem)])
+    note = StringField("Note", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
 
 
 class LocationEntry(_Entry):
     link_id = HiddenField(validators=_RECORD_ID)
-    name = StringField("Place name", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
-    address_1 = StringField("Address line 1", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
-    address_2 = StringField("Address line 2", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
-    city = StringField("Town or city", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
-    state_province = StringField("County", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
-    postal_code = StringField("Postcode", widget=GovTextInput(), validators=[Optional(), _uk_postcode])
-    transportation = StringField("Getting there", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
-    accessibility = StringField("Accessibility", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    name = StringField("Place name", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
+    address_1 = StringField("Address line 1", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
+    address_2 = StringField("Address line 2", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
+    city = StringField("Town or city", widget=GovTextInput(), validators=[Optional(), _at_most(100)])
+    state_province = StringField("County", widget=GovTextInput(), validators=[Optional(), _at_most(100)])
+    postal_code = StringField("Postcode", widget=GovTextInput(), validators=[Optional(), _rule(rules.postcode_problem)])
+    transportation = StringField("Getting there", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
+    accessibility = StringField("Accessibility", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
 
     def has_address(self) -> bool:
         return any(self[name].data for name in _ADDRESS_FIELDS)
@@ -161,9 +159,9 @@ class ServiceForm(FlaskForm):
     version = HiddenField(validators=_VERSION)
     organization_id = SelectField("Organisation", widget=GovSelect(), validators=[InputRequired()])
     name = StringField("Service name", widget=GovTextInput(),
-                       validators=[InputRequired(message="Enter the service name"), Length(max=255)])
+                       validators=[InputRequired(message="Enter the service name"), _at_most(255)])
     alternate_name = StringField("Other name (optional)", widget=GovTextInput(),
-                                 validators=[Optional(), Length(max=255)])
+                                 validators=[Optional(), _at_most(255)])
     description = TextAreaField("Description", widget=GovTextArea(),
                                 validators=[InputRequired(message="Describe the service")])
     status = RadioField("Status", widget=GovRadioInput(), choices=[
@@ -174,21 +172,19 @@ class ServiceForm(FlaskForm):
         validators=[InputRequired(message="Choose the status")])
     alert = StringField("Alert shown on the page (optional)", widget=GovTextInput(), validators=[Optional()])
     url = StringField("Website", widget=GovTextInput(),
-                      validators=[Optional(), URL(message="Enter a web address, like https://example.org")])
-    email = StringField("Email address", widget=GovTextInput(), validators=_email("an email address"))
+                      validators=_WEB_ADDRESS)
+    email = StringField("Email address", widget=GovTextInput(), validators=_EMAIL)
     application_process = TextAreaField("How to get help", widget=GovTextArea(), validators=[Optional()])
     eligibility_description = TextAreaField("Who it is for", widget=GovTextArea(), validators=[Optional()])
-    minimum_age = IntegerField("Youngest age", widget=GovTextInput(), validators=[
-        Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")])
-    maximum_age = IntegerField("Oldest age", widget=GovTextInput(), validators=[
-        Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")])
+    minimum_age = IntegerField("Youngest age", widget=GovTextInput(), validators=_AGE)
+    maximum_age = IntegerField("Oldest age", widget=GovTextInput(), validators=_AGE)
     fees_description = StringField("Fees", widget=GovTextInput(), validators=[Optional()])
     interpretation_services = StringField("Interpreting", widget=GovTextInput(), validators=[Optional()])
     accessibility = StringField("Accessibility", widget=GovTextInput(), validators=[Optional()])
 
     card_name = StringField("Name on a support card (optional)", widget=GovTextInput(),
                             description="A neutral name a victim can carry safely. Left blank, the card shows the "
-                                        "organisation's name.", validators=[Optional(), Length(max=80)])
+                                        "organisation's name.", validators=[Optional(), _at_most(80)])
 
     needs = SelectMultipleField("Needs it helps with", widget=GovCheckboxesInput(), validate_choice=True)
     audience = SelectMultipleField("Who it is for", widget=GovCheckboxesInput(), validate_choice=True)
@@ -202,7 +198,7 @@ class ServiceForm(FlaskForm):
     referral_line = StringField("Referral line for professionals", widget=GovTextInput(),
                                 validators=[Optional(), _uk_phone])
     secure_email = StringField("Secure email for referrals", widget=GovTextInput(),
-                               validators=_email("the secure email address"))
+                               validators=[Optional(), _rule(rules.secure_email_problem)])
     referral_criteria = TextAreaField("Referral criteria", widget=GovTextArea(), validators=[Optional()])
 
     phones = FieldList(FormField(PhoneEntry), min_entries=1)
@@ -216,8 +212,9 @@ class ServiceForm(FlaskForm):
     publish = SubmitField("Publish", widget=GovSubmitInput())
 
     def validate_maximum_age(self, field) -> None:
-        if field.data is not None and self.minimum_age.data is not None and field.data < self.minimum_age.data:
-            raise ValidationError("The oldest age must be the same as or more than the youngest age")
+        problem = rules.ages_problem(self.minimum_age.data, field.data)
+        if problem:
+            raise ValidationError(problem)
 
 
 def add_condition_fields(form_class: type[FlaskForm], conditions: Iterable[AccessCondition] = CONDITIONS) -> None:
@@ -384,14 +381,14 @@ class VersionForm(FlaskForm):
 class OrganisationForm(FlaskForm):
     version = HiddenField(validators=_VERSION)
     name = StringField("Name", widget=GovTextInput(),
-                       validators=[InputRequired(message="Enter the organisation's name"), Length(max=255)])
+                       validators=[InputRequired(message="Enter the organisation's name"), _at_most(255)])
     alternate_name = StringField("Other name (optional)", widget=GovTextInput(),
-                                 validators=[Optional(), Length(max=255)])
+                                 validators=[Optional(), _at_most(255)])
     description = TextAreaField("Description", widget=GovTextArea(),
                                 validators=[InputRequired(message="Describe the organisation")])
-    email = StringField("Email address", widget=GovTextInput(), validators=_email("an email address"))
+    email = StringField("Email address", widget=GovTextInput(), validators=_EMAIL)
     website = StringField("Website", widget=GovTextInput(),
-                          validators=[Optional(), URL(message="Enter a web address, like https://example.org")])
+                          validators=_WEB_ADDRESS)
     legal_status = StringField("Legal status (optional)", widget=GovTextInput(), validators=[Optional()])
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -404,7 +401,7 @@ class TermForm(FlaskForm):
         Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$",
                message="Use lower-case letters, numbers and hyphens, like forced-marriage")])
     name = StringField("Name", widget=GovTextInput(),
-                       validators=[InputRequired(message="Enter a name"), Length(max=255)])
+                       validators=[InputRequired(message="Enter a name"), _at_most(255)])
     description = TextAreaField("Description", widget=GovTextArea(),
                                 validators=[InputRequired(message="Enter a description")])
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -52,6 +52,11 @@ def _upload_limit_mb() -> int:
     return current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
 
 
+def _fictional_phones() -> bool:
+    """Imports accept the same phone numbers as the listing editor."""
+    return current_app.config["ACCEPT_FICTIONAL_PHONE_NUMBERS"]
+
+
 def _preview(**context) -> str:
     return render_template("staff/transfers/preview.html", table_labels=TABLE_LABELS, **context)
 
@@ -65,7 +70,7 @@ def import_data():
     filename = secure_filename(form.file.data.filename) or "upload"
     data = form.file.data.read()
     try:
-        report = preview_import(get_session(), data, filename)
+        report = preview_import(get_session(), data, filename, _fictional_phones())
     except PackageError as error:
         return _preview(filename=filename, error=error)
     token = keep_upload(_uploads(), filename, data)
@@ -82,7 +87,7 @@ def import_data_apply():
         return redirect(url_for("staff.import_data"))
     db = get_session()
     try:
-        report = import_with_history(db, source, acting_user())
+        report = import_with_history(db, source, acting_user(), _fictional_phones())
         db.commit()
     except PackageError as error:
         db.rollback()

@@ -18,7 +18,18 @@ from directory.listings.wording import (
 )
 from directory.models import Schedule
 
-CONFIDENTIAL, PUBLIC = SimpleNamespace(confidential_location=True), SimpleNamespace(confidential_location=False)
+CONFIDENTIAL = SimpleNamespace(confidential_location=True, service_at_locations=[])
+PUBLIC = SimpleNamespace(confidential_location=False, service_at_locations=[])
+
+
+def at_one_place(*services, address=None):
+    """Services linked to one shared location (as an HSDS package may link them)."""
+    location = SimpleNamespace(addresses=[address] if address else [], service_links=[])
+    for service in services:
+        link = SimpleNamespace(location=location, service=service)
+        service.service_at_locations = [link]
+        location.service_links.append(link)
+    return location
 
 
 @pytest.mark.parametrize(("miles", "said"), [
@@ -84,10 +95,19 @@ def test_needs_are_the_need_terms_only():
 
 def test_an_address_is_said_whole_and_a_confidential_one_never():
     address = SimpleNamespace(address_1="10 Quay Street", address_2=None, city="Newhaven", postal_code="BN9 0AA")
-    link = SimpleNamespace(location=SimpleNamespace(addresses=[address]))
-    assert public_addresses(SimpleNamespace(confidential_location=False, service_at_locations=[link])) == [
-        "10 Quay Street, Newhaven, BN9 0AA"]
-    assert public_addresses(SimpleNamespace(confidential_location=True, service_at_locations=[link])) == []
+    public, refuge = SimpleNamespace(confidential_location=False), SimpleNamespace(confidential_location=True)
+    at_one_place(public, address=address)
+    at_one_place(refuge, address=address)
+    assert public_addresses(public) == ["10 Quay Street, Newhaven, BN9 0AA"]
+    assert public_addresses(refuge) == []
+
+
+def test_a_place_shared_with_a_refuge_is_confidential_for_the_public_service_too():
+    address = SimpleNamespace(address_1="3 Hidden Close", address_2=None, city="Horsham", postal_code="RH12 3ZD")
+    public, refuge = SimpleNamespace(confidential_location=False), SimpleNamespace(confidential_location=True)
+    at_one_place(public, refuge, address=address)
+    assert public_addresses(public) == []
+    assert distance_text(public, 2.44) == "Within 3 miles"
 
 
 def test_a_moment_is_said_in_words_and_no_moment_as_nothing():

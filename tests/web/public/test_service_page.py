@@ -1,13 +1,14 @@
 """A service page says when it was last checked, warns when that was long ago, and keeps professional
 details for signed-in officers and staff."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 
 from directory.conditions import SharingStance
 from directory.listings.review import months_before
-from directory.models import Role
+from directory.models import Contact, Role
 from tests.factories import csrf_token, make_service, make_user, sign_in
 from tests.pages import AnswerRows
 
@@ -111,3 +112,24 @@ def test_the_sharing_filter_finds_only_confirmed_answers(client, session, reinde
     assert "2 services found" in html
     assert "Never shares line" in html and "Consent line" in html
     assert "Contract line" not in html and "Unknown line" not in html
+
+
+def links_on(html: str) -> list[str]:
+    return re.findall(r'href="([^"]*)"', html)
+
+
+def test_unsafe_values_stored_before_validation_are_never_live_links(client, session):
+    service = make_service(session, "Advocacy Service", email="help@example.org?bcc=someone@elsewhere.example",
+                           url="javascript:alert(document.domain)")
+    session.add(Contact(service_id=service.id, name="Duty team", email="duty@example.org&cc=a@evil.example"))
+    session.commit()
+    html = client.get(f"/services/{service.id}").get_data(as_text=True)
+    assert "help@example.org?bcc=someone@elsewhere.example" in html  # still said, as plain text
+    hrefs = links_on(html)
+    assert not [href for href in hrefs if href.lower().startswith(("mailto:", "javascript:"))]
+
+
+def test_a_valid_address_is_a_mailto_link_that_cannot_add_recipients(client, session):
+    html = service_page(client, session, email="x?bcc=a%40evil.example@example.org", url="https://example.org/help")
+    assert "mailto:x%3Fbcc%3Da%2540evil.example@example.org" in links_on(html)
+    assert "https://example.org/help" in links_on(html)

@@ -150,6 +150,13 @@ def test_verifying_records_who_and_when(editor_client, session, listing):
     ("phones-0-number", "call us", "Enter a phone number"),
     ("email", "help@", "Enter an email address in the correct format"),
     ("url", "harbour dot org", "Enter a web address"),
+    # The same values, refused with the same words, as an import refuses them (test_import_checks.py).
+    ("email", "help@example.org?bcc=someone@elsewhere.example", "Enter an email address in the correct format"),
+    ("url", "javascript:alert(document.domain)", "Enter a web address, like https://example.org"),
+    ("url", "https://victimsupport.example.org@evil.example/", "Enter a web address, like https://example.org"),
+    ("languages-0-code", "english", "Enter a 2 or 3 letter code, like pl"),
+    ("contacts-0-email", "team@example.org?subject=Help&bcc=a@evil.example",
+     "Enter an email address in the correct format"),
     ("locations-0-postal_code", "BN99", "Enter a full UK postcode"),
     ("minimum_age", "130", "Enter an age from 0 to 120"),
     ("name", "", "Enter the service name"),
