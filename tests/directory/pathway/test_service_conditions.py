@@ -275,3 +275,11 @@ def test_a_step_offers_only_services_that_help_with_its_need(app, session, reind
     reindex()
     result = found(app, session, victim(), step("Refer.", needs=("domestic-abuse",))).steps[0]
     assert names(result.offered + result.more + result.left_out) == ["Whiskey abuse advice"]
+
+
+def test_a_step_names_what_its_services_must_meet_for_the_officer(app, session, reindex):
+    refuge = step("Find a refuge.", needs=("domestic-abuse", "housing-refuge"), accommodation=True)
+    advice = step("Refer.", needs=("domestic-abuse",))
+    result = found(app, session, victim(nrpf=True, interpreter=True), refuge, advice)
+    assert [found_here.requirements for found_here in result.steps] == [
+        [TAKES_ANYONE.label, NRPF.label], [OPEN_TO_ALL.label, INTERPRETERS.label]]
