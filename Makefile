@@ -3,13 +3,13 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test install assets browser mutation clean
+.PHONY: run test install assets system mutation clean
 
 run: install ## Install everything and run the app on http://127.0.0.1:5000 with the sample data
 	@echo "Staff sign-in: create an account first with  $(BIN)/flask --app app users create you@example.org --role admin"
 	SESSION_COOKIE_SECURE=false $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
-test: install browser ## Install everything (Chromium included) and run the whole test suite
+test: install system ## Install everything (Chromium and Redis included) and run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 mutation: install ## Mutation testing of the modules victims depend on (MODULES="wording rules" for some)
@@ -31,11 +31,13 @@ node_modules/.installed: package.json package-lock.json
 assets: node_modules/.installed
 	npm run --silent build
 
-# Browser tests drive Debian's Chromium; install it when it is missing.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+# Browser tests drive Debian's Chromium and the shared-throttling test starts a redis-server:
+# install them when they are missing.
+system:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	[ -z "$$missing" ] || { SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; }
 
 clean:
 	rm -rf $(VENV) node_modules static/build instance
