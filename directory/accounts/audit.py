@@ -15,6 +15,7 @@ Kinds (KINDS is the one list), for other features to use:
   second_factor_ok, second_factor_failed           a second-factor code accepted or refused at sign-in
   second_factor_reset                              an admin (by=) cleared an account's second factor
   account_created, account_disabled, account_enabled, password_reset, role_changed   (by= the admin)
+  password_changed                                 a person changed their own password
   full_export                                      everything.zip, confidential addresses included
   import_applied                                   an import written to the directory
   forbidden, throttled                             any other 403 or 429 (detail: the endpoint)
@@ -60,6 +61,7 @@ KINDS = {
         EventKind("account_disabled", "Account disabled", logging.INFO),
         EventKind("account_enabled", "Account enabled", logging.INFO),
         EventKind("password_reset", "Password reset", logging.WARNING),
+        EventKind("password_changed", "Password changed by its owner", logging.INFO),
         EventKind("role_changed", "Role changed", logging.WARNING),
         EventKind("full_export", "Full export (confidential addresses included)", logging.WARNING),
         EventKind("import_applied", "Import applied", logging.INFO),

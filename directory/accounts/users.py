@@ -165,7 +165,7 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
         user.password_hash = _hasher.hash(new)
         user.session_token = secrets.token_hex(16)
 
-    _change(session, user, user, "password changed", apply)
+    _change(session, user, user, "password changed", apply, "password_changed")
 
 
 def end_sessions(user: User) -> None:

@@ -4,6 +4,7 @@ import pytest
 from sqlmodel import select
 
 from directory.accounts import users as accounts
+from directory.accounts.audit import SecurityEvent
 from directory.models import ChangeRecord, Role
 from tests.factories import PASSWORD, csrf_token, make_user, sign_in
 
@@ -68,6 +69,8 @@ def test_changing_your_own_password_signs_out_your_other_sessions_only(app, sess
     assert accounts.authenticate(session, editor.email, "plum harbour lantern gravel") is not None
     assert [c.action for c in session.exec(select(ChangeRecord).where(ChangeRecord.entity_id == editor.id))] == [
         "created", "password changed"]
+    changed = session.exec(select(SecurityEvent).where(SecurityEvent.kind == "password_changed")).one()
+    assert (changed.account_id, changed.by_id) == (editor.id, editor.id)
 
 
 def test_changing_your_own_password_needs_the_current_one(client, session):
