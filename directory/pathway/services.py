@@ -262,7 +262,7 @@ def _helplines(session: Session, indexer: Indexer, pathway: Pathway, answers: An
         first = min(i for i, need in enumerate(pathway.harm_needs) if need in needs)
         return item.unsafe_first_contact, first, not open_around_the_clock(item.service), item.service.name
 
-    judged = [_judge(s, hit, [], answers, for_children=False) for s, hit in found]
+    judged = [_judge(s, None, [], answers, for_children=False) for s, _ in found]  # no distance to show
     for item in judged:  # always shown, but never a confirmed "no" passed off as fine
         if answers.interpreter and INTERPRETERS.check(item.service) == "no":
             item.caution = "; ".join(filter(None, [item.caution, "Has no interpreters"]))

@@ -9,6 +9,7 @@ from directory.conditions import Answer, ImmigrationStatus, SharingStance
 from directory.models import Schedule, Service
 from directory.pathway.rules import Answers, Pathway, Referral
 from directory.pathway.services import (
+    CANDIDATES,
     INTERPRETERS,
     NRPF,
     OPEN_TO_ALL,
@@ -165,6 +166,26 @@ def test_helplines_for_the_first_harm_lead_then_those_open_around_the_clock_then
     assert names(result.helplines) == ["Xray rape line", "Zulu rape line", "Yankee rape line", "Alpha abuse line",
                                        "Bravo rape line"]
     assert not result.steps and result.anything
+
+
+def test_only_helplines_for_the_harm_are_listed(app, session, reindex):
+    helpline(session, "Alpha abuse line", DA)
+    helpline(session, "Fraud line", {"fraud": "Fraud"})
+    reindex()
+    assert names(found(app, session, victim()).helplines) == ["Alpha abuse line"]
+
+
+def test_many_local_services_never_crowd_out_a_national_one(app, session, reindex):
+    for number in range(CANDIDATES + 1):
+        make_service(session, f"Local {number:02}", needs=DA, point=(50.8225, -0.1372 + number / 1000))
+    make_service(session, "Zulu national service", needs=DA, national_helpline=True)
+    reindex()
+    pathway = Pathway(steps=[step("Refer.", needs=("domestic-abuse",))])
+    result = services_for_pathway(session, app.extensions["indexer"], pathway, victim(),
+                                  Place("Brighton", Point(50.8225, -0.1372))).steps[0]
+    listed = names(result.offered + result.more)
+    assert len(listed) == CANDIDATES + 1 and listed[-1] == "Zulu national service"
+    assert listed[:CANDIDATES] == [f"Local {number:02}" for number in range(CANDIDATES)]
 
 
 def test_without_a_harm_there_are_no_helplines_and_nothing_to_show(app, session, reindex):
