@@ -151,8 +151,6 @@ class PolicySettings:
 
     def fill(self, words: str) -> str:
         """A step's words with the settings' placeholders filled in."""
-        if "{" not in words:
-            return words
         when = self.dapn_in_force_from
         values = {"dapn_in_force_from": f"{when.day} {when:%B %Y}" if when else "(date not set: check force policy)"}
         return PLACEHOLDER.sub(lambda match: values[match.group(1)], words)
@@ -211,8 +209,7 @@ class Step:
         return data
 
     def filled(self, settings: PolicySettings) -> "Step":
-        words = {name: settings.fill(getattr(self, name)) for name in ("text", "why", "shares")}
-        return self if all(words[name] == getattr(self, name) for name in words) else replace(self, **words)
+        return replace(self, **{name: settings.fill(getattr(self, name)) for name in ("text", "why", "shares")})
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ No Flask and no database: the real rules file is read with `read_rules_file` and
 
 import csv
 import itertools
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -485,3 +486,78 @@ def test_a_refused_rule_says_exactly_what_is_wrong(tmp_path, rule_text, message)
 def test_a_file_with_no_rules_has_none(tmp_path):
     assert read_rules_file(write_rules(tmp_path, "# nothing yet\n")) == []
 
+
+
+@pytest.mark.parametrize(("rule_text", "message"), [
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP + '[rule.steps.refers]\nneeds = "fraud"\n',
+     'refers.needs must be a list of codes, like needs = ["domestic-abuse"]'),
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP + '[rule.steps.refers]\naccommodation = true\n',
+     "refers needs needs or words to find services"),
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.service_query]\nneeds = "fraud"\n' + A_STEP,
+     'service_query values must be lists of codes, like needs = ["fraud"]'),
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\n', "has no steps"),
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.conditions]\nrisks = ["severe", "dire"]\n' + A_STEP,
+     "risks accepts standard, medium, high, not ['dire', 'severe']"),
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.conditions]\nrisk_tools = "DASH"\n' + A_STEP,
+     'risk_tools must be a list of DASH, DARA, like risk_tools = ["DASH"]'),
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP + 'shares = 1\n',
+     'shares must be words, like shares = "The victim\'s details go to ..."'),
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP.replace("Victim Hub.", "{hub} {area}."),
+     "unknown placeholder {area}: use dapn_in_force_from"),
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\npolicy_as_at = "last spring"\n' + A_STEP,
+     "policy_as_at must be a date, like policy_as_at = 2027-05-01"),
+    ('[[rule]]\nkey = "typo"\ntitle = "T"\nreview_by = 2027\n' + A_STEP,
+     "review_by must be a date, like review_by = 2027-05-01"),
+])
+def test_each_refusal_says_exactly_what_is_wrong(tmp_path, rule_text, message):
+    with pytest.raises(RuleError) as refused:
+        read_rules_file(write_rules(tmp_path, rule_text))
+    assert str(refused.value) == f"rule typo: {message}"
+
+
+def test_a_rule_without_a_key_is_refused_as_having_none(tmp_path):
+    with pytest.raises(RuleError) as refused:
+        read_rules_file(write_rules(tmp_path, '[[rule]]\ntitle = "T"\n' + A_STEP))
+    assert str(refused.value) == "rule (no key): missing or malformed 'key'"
+
+
+def test_every_key_that_appears_twice_is_named(tmp_path):
+    text = "".join(f'[[rule]]\nkey = "{key}"\ntitle = "T"\n' + A_STEP for key in ("b", "a", "b", "a", "c"))
+    with pytest.raises(RuleError) as refused:
+        read_rules_file(write_rules(tmp_path, text))
+    assert str(refused.value) == "rules.toml: rule keys appear twice: a, b"
+
+
+def test_a_rules_owner_and_dates_are_read_written_and_kept(tmp_path):
+    text = ('[[rule]]\nkey = "r"\ntitle = "Rule"\nowner = "Force lead"\npolicy_as_at = 2026-11-01\n'
+            'review_by = 2027-05-01\n' + A_STEP)
+    [rule] = read_rules_file(write_rules(tmp_path, text))
+    assert (rule.owner, rule.policy_as_at, rule.review_by, rule.position) == (
+        "Force lead", date(2026, 11, 1), date(2027, 5, 1), 0)
+    written = rule_to_dict(rule)
+    assert (written["owner"], written["policy_as_at"], written["review_by"]) == ("Force lead", "2026-11-01",
+                                                                                 "2027-05-01")
+    assert rule_from_dict(written) == rule
+    bare = rule_from_dict({"key": "b", "title": "B", "steps": [rule_to_dict(rule)["steps"][0]]})
+    assert (bare.owner, bare.policy_as_at, bare.review_by, bare.steps[0].shares) == ("", None, None, "")
+    assert rule_to_dict(bare)["policy_as_at"] is None and rule_to_dict(bare)["steps"][0] == {
+        "text": "Refer the victim to the Victim Hub.", "why": "They arrange support.", "who": "You (attending officer)",
+        "source": "Victims' Code, Right 4"}
+
+
+@pytest.mark.parametrize(("review_by", "overdue"), [
+    (None, True), (date(2027, 4, 30), True), (date(2027, 5, 1), False), (date(2027, 5, 2), False)])
+def test_a_rule_is_overdue_after_its_review_date_or_without_one(review_by, overdue):
+    rule = rule_from_dict({"key": "r", "title": "R", "review_by": review_by and review_by.isoformat(),
+                           "steps": [{"text": "T", "why": "W", "who": "You", "source": "S"}]})
+    assert rule.review_overdue(date(2027, 5, 1)) is overdue
+
+
+def test_a_pathway_lists_the_rules_its_steps_come_from_in_order():
+    first = rule_from_dict({"key": "b", "title": "B", "position": 1,
+                            "steps": [{"text": "T1", "why": "W", "who": "You", "source": "S"}]})
+    second = rule_from_dict({"key": "a", "title": "A", "position": 2, "conditions": {"crime_types": ["fraud"]},
+                             "steps": [{"text": "T2", "why": "W", "who": "You", "source": "S"}]})
+    never = rule_from_dict({"key": "c", "title": "C", "conditions": {"crime_types": ["hate_crime"]},
+                            "steps": [{"text": "T3", "why": "W", "who": "You", "source": "S"}]})
+    assert evaluate([second, never, first], Answers(crime_types=("fraud",))).applied == [first, second]
