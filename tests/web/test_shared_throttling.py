@@ -7,6 +7,7 @@ own on a free port. CI (.ci/run) installs redis-server and fails if these tests 
 import http.client
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -36,7 +37,7 @@ def free_port() -> int:
 def server_environment(app, **settings) -> dict:
     """The environment of a production start on the test app's database and index."""
     return {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"],
-            "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"], "SECRET_KEY": "shared throttling test",
+            "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"], "SECRET_KEY": secrets.token_hex(32),
             "LOAD_SAMPLE_DATA": "0", "SESSION_COOKIE_SECURE": "0", "THROTTLING": "1", **settings}
 
 

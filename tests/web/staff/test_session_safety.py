@@ -8,21 +8,26 @@ import pytest
 
 from directory import config
 from directory.models import Role
-from tests.factories import PASSWORD, csrf_token, make_user
+from tests.factories import PASSWORD, csrf_token, current_code, forget_last_code, make_user, sign_in
+
+
+def sign_in_going_to(client, user, target: str):
+    """Password (with next=), then the authenticator-app code: the response that decides where to go."""
+    response = client.post("/login", query_string={"next": target},
+                           data={"csrf_token": csrf_token(client, "/login"), "email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/login/code"
+    forget_last_code(client.application.extensions["database"], user.email)
+    return client.post("/login/code", data={"csrf_token": csrf_token(client, "/login/code"), "code": current_code()})
 
 
 @pytest.mark.parametrize("target", ["/staff/\r\nX-Injected: yes", "/staff/\nX: y", "/staff/\r", "/staff/\t"])
 def test_a_line_break_in_next_lands_on_staff_home_after_signing_in(client, session, target):
-    user = make_user(session, Role.EDITOR)
-    response = client.post("/login", query_string={"next": target},
-                           data={"csrf_token": csrf_token(client, "/login"), "email": user.email, "password": PASSWORD})
+    response = sign_in_going_to(client, make_user(session, Role.EDITOR), target)
     assert response.status_code == 302 and response.headers["Location"] == "/staff/"
 
 
 def test_a_safe_next_is_still_followed(client, session):
-    user = make_user(session, Role.EDITOR)
-    response = client.post("/login", query_string={"next": "/staff/services?page=2"},
-                           data={"csrf_token": csrf_token(client, "/login"), "email": user.email, "password": PASSWORD})
+    response = sign_in_going_to(client, make_user(session, Role.EDITOR), "/staff/services?page=2")
     assert response.headers["Location"] == "/staff/services?page=2"
 
 
@@ -44,8 +49,7 @@ def test_the_signed_in_cookie_meets_the_host_prefix_rules(app, client, session):
 
 def test_a_sign_in_left_idle_ends_while_one_in_use_lasts(app, client, session, monkeypatch):
     app.config["STAFF_IDLE_LIFETIME"] = timedelta(minutes=30)
-    user = make_user(session, Role.EDITOR)
-    client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "email": user.email, "password": PASSWORD})
+    sign_in(client, make_user(session, Role.EDITOR))
     signed_in_at = time.time()
 
     def minutes_on(minutes: float) -> None:
