@@ -140,8 +140,8 @@ def _change(session: Session, user: User, by: User, action: str, apply, security
         security_event(session, security_kind, user, by=by, detail=detail, change=change)
 
 
-def set_password(session: Session, user: User, password: str, by: User | None) -> None:
-    """Set a new password and sign the account out of every session."""
+def _new_password(session: Session, user: User, password: str, by: User | None, action: str, kind: str) -> None:
+    """Check a new password, set it and sign the account out of every session, recorded as `action`."""
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
@@ -150,22 +150,19 @@ def set_password(session: Session, user: User, password: str, by: User | None) -
         user.password_hash = _hasher.hash(password)
         user.session_token = secrets.token_hex(16)
 
-    _change(session, user, by, "password reset", apply, "password_reset")
+    _change(session, user, by, action, apply, kind)
+
+
+def set_password(session: Session, user: User, password: str, by: User | None) -> None:
+    """An admin's reset: a new password, and the account signed out of every session."""
+    _new_password(session, user, password, by, "password reset", "password_reset")
 
 
 def change_own_password(session: Session, user: User, current: str, new: str) -> None:
     """A person's own change: the current password first. Signs out every session; the caller starts a new one."""
     if not secret_matches(user.password_hash, current):
         raise AccountError("Enter your current password correctly")
-    problem = password_problem(new)
-    if problem:
-        raise AccountError(problem)
-
-    def apply():
-        user.password_hash = _hasher.hash(new)
-        user.session_token = secrets.token_hex(16)
-
-    _change(session, user, user, "password changed", apply, "password_changed")
+    _new_password(session, user, new, user, "password changed", "password_changed")
 
 
 def end_sessions(user: User) -> None:
