@@ -250,3 +250,21 @@ def test_no_pathway_says_a_step_twice_with_every_new_answer(rules, crime_type):
                        spiking_suspected=True, in_immigration_detention=True)
         texts = [step.text for step in steps(rules, answers, settings)]
         assert len(texts) == len(set(texts))
+
+
+def test_the_dapn_setting_says_exactly_what_to_set():
+    with pytest.raises(ValueError) as refused:
+        PolicySettings(protective_orders="DAPN")
+    assert str(refused.value) == ("PROTECTIVE_ORDERS=DAPN needs DAPN_IN_FORCE_FROM, the date they came into force "
+                                  "in this force area, like 2025-04-01")
+
+
+@pytest.mark.parametrize(("value", "read"), [("2025-04-01", date(2025, 4, 1)), (date(2025, 4, 1), date(2025, 4, 1)),
+                                             ("", None), (None, None)])
+def test_the_dapn_date_is_read_as_text_or_a_date_and_blank_is_none(value, read):
+    assert PolicySettings.from_config({"DAPN_IN_FORCE_FROM": value}).dapn_in_force_from == read
+
+
+def test_a_placeholder_without_its_setting_tells_the_officer_to_check():
+    assert PolicySettings().fill("In force from {dapn_in_force_from}.") == (
+        "In force from (date not set: check force policy).")

@@ -561,3 +561,16 @@ def test_a_pathway_lists_the_rules_its_steps_come_from_in_order():
     never = rule_from_dict({"key": "c", "title": "C", "conditions": {"crime_types": ["hate_crime"]},
                             "steps": [{"text": "T3", "why": "W", "who": "You", "source": "S"}]})
     assert evaluate([second, never, first], Answers(crime_types=("fraud",))).applied == [first, second]
+
+
+def test_a_referral_without_words_has_none_and_a_rule_keeps_its_title():
+    assert Referral.from_dict({"needs": ["fraud"]}).words == ""
+    rule = rule_from_dict({"key": "r", "title": "A title", "steps": [{"text": "T", "why": "W", "who": "You",
+                                                                      "source": "S"}]})
+    assert rule.title == "A title"
+
+
+def test_every_unknown_step_field_is_named(tmp_path):
+    with pytest.raises(RuleError) as refused:
+        read_rules_file(write_rules(tmp_path, '[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP + 'b = 1\na = 2\n'))
+    assert str(refused.value) == "rule typo: unknown step field(s) a, b"
