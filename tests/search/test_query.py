@@ -162,8 +162,8 @@ def weighed(tmp_path_factory):
         doc["spelling"] = " ".join(filter(None, [doc["name"], doc["organization"], doc["needs_text"],
                                                  doc["description"], doc["alternate_name"], doc["details"]]))
         documents.append(doc)
-    documents += [document("puffin", "Puffin Club"), document("owl", "Owl Watch"),
-                  document("stalking", "Stalking Advocacy")]
+    documents += [document("puffin", "Puffin Club"), document("owl", "Owl Watch"), document("lark", "Lark Rise"),
+                  document("kestrel", "Kestrel Trust"), document("stalking", "Stalking Advocacy")]
     engine.rebuild(documents)
     yield engine
     engine.close()
@@ -183,7 +183,9 @@ def test_the_delivery_filter_keeps_only_that_way_of_getting_help(weighed):
 
 @pytest.mark.parametrize(("typed", "found"), [
     ("owl", ["owl"]), ("ow1", []), ("oel", []),  # under four letters: never corrected
+    ("lurk", ["lark"]),  # four letters: corrected
     ("pufin", ["puffin"]), ("puffn", ["puffin"]), ("pffn", []),  # up to six: one edit
+    ("kastrol", ["kestrel"]),  # seven letters: two edits
     ("stelkinq", ["stalking"]), ("stelkonq", []),  # longer: two edits
     ("stlkng", []),  # six letters typed, two edits: too far
     ("xtalking", []),  # the first letter is kept
