@@ -304,3 +304,11 @@ def test_a_step_names_what_its_services_must_meet_for_the_officer(app, session, 
     result = found(app, session, victim(nrpf=True, interpreter=True), refuge, advice)
     assert [found_here.requirements for found_here in result.steps] == [
         [TAKES_ANYONE.label, NRPF.label], [OPEN_TO_ALL.label, INTERPRETERS.label]]
+
+
+def test_a_service_left_out_for_a_confirmed_no_says_which_condition_in_plain_words(app, session, reindex):
+    make_service(session, "Yankee advice", needs=DA, immigration_status=RESTRICTED)
+    reindex()
+    result = found(app, session, victim(immigration_concern=True), step("Refer.", needs=("domestic-abuse",)))
+    assert [item.excluded_because for item in result.steps[0].left_out] == [
+        "Confirmed not: open regardless of immigration status"]
