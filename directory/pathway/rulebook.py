@@ -19,12 +19,11 @@ from directory import history
 from directory.accounts import users as accounts
 from directory.listings.editing import EditConflict, latest_change
 from directory.models import ChangeRecord, PathwayRule, ProposalStatus, Role, RuleProposal, User, utc_now
-from directory.pathway.rules import Rule, RuleError, read_rules_file, rule_from_dict, rule_to_dict
+from directory.pathway.rules import RULE_FIELDS, Rule, RuleError, read_rules_file, rule_from_dict, rule_to_dict
 
 # Changes that make a rule "edited here": a shipped fix is then proposed, never applied.
 LOCAL_EDITS = ("updated", "published")
 SHIPPED = "the shipped rules file"  # who proposes a release's change to a rule edited here
-_FIELDS = ("title", "position", "conditions", "steps", "service_query", "owner", "policy_as_at", "review_by")
 
 
 # What an approver reads when a proposal changes more than the steps, in the editor's order.
@@ -58,14 +57,14 @@ class Upgrade:
 
 def rule_data(row: PathwayRule) -> dict:
     """The rule as the shipped file, the editor and the history write it."""
-    data = {"key": row.key, **{name: getattr(row, name) for name in _FIELDS}}
+    data = {"key": row.key, **{name: getattr(row, name) for name in RULE_FIELDS}}
     return {**data, **{name: data[name] and data[name].isoformat() for name in ("policy_as_at", "review_by")}}
 
 
 def _apply(row: PathwayRule, data: dict) -> None:
     rule = rule_from_dict({**data, "key": row.key})
     for name, value in rule_to_dict(rule).items():
-        if name in _FIELDS:
+        if name in RULE_FIELDS:
             setattr(row, name, getattr(rule, name) if name in ("policy_as_at", "review_by") else value)
 
 

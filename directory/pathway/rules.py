@@ -65,8 +65,8 @@ YES_NO_CONDITIONS = {
 }
 QUERY_KEYS = ("needs",)
 REFERRAL_KEYS = {"needs", "words", "accommodation", "for_children"}
-_RULE_FIELDS = {"key", "title", "position", "conditions", "steps", "service_query", "owner", "policy_as_at",
-                "review_by"}
+# What a rule holds besides its key, in the order the file and the editor give them.
+RULE_FIELDS = ("title", "position", "conditions", "steps", "service_query", "owner", "policy_as_at", "review_by")
 _STEP_FIELDS = {"text", "why", "who", "source", "refers", "shares"}
 # Words a step may contain that the force's settings fill in, e.g. the date DAPNs came into force here.
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -269,7 +269,7 @@ def rule_from_dict(data: dict) -> Rule:
     """A rule from its stored or written form, checked so a typo cannot silently never match."""
     key = data.get("key") or "(no key)"
     try:
-        unexpected = set(data) - _RULE_FIELDS
+        unexpected = set(data) - {"key", *RULE_FIELDS}
         if unexpected:  # e.g. [rule.condition]: the rule would otherwise apply to every case
             raise RuleError(f"unknown field(s) {', '.join(sorted(unexpected))}")
         conditions = dict(data.get("conditions", {}))

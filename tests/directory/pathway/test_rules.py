@@ -476,19 +476,6 @@ def test_no_language_chosen_is_no_language_preference():
      "refers takes only accommodation, for_children, needs, words"),
     ('[[rule]]\nkey = "typo"\ntitle = "T"\n[rule.service_query]\nflags = ["x"]\n' + A_STEP,
      "service_query takes only needs"),
-])
-def test_a_refused_rule_says_exactly_what_is_wrong(tmp_path, rule_text, message):
-    with pytest.raises(RuleError) as refused:
-        read_rules_file(write_rules(tmp_path, rule_text))
-    assert str(refused.value) == f"rule typo: {message}"
-
-
-def test_a_file_with_no_rules_has_none(tmp_path):
-    assert read_rules_file(write_rules(tmp_path, "# nothing yet\n")) == []
-
-
-
-@pytest.mark.parametrize(("rule_text", "message"), [
     ('[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP + '[rule.steps.refers]\nneeds = "fraud"\n',
      'refers.needs must be a list of codes, like needs = ["domestic-abuse"]'),
     ('[[rule]]\nkey = "typo"\ntitle = "T"\n' + A_STEP + '[rule.steps.refers]\naccommodation = true\n',
@@ -509,10 +496,14 @@ def test_a_file_with_no_rules_has_none(tmp_path):
     ('[[rule]]\nkey = "typo"\ntitle = "T"\nreview_by = 2027\n' + A_STEP,
      "review_by must be a date, like review_by = 2027-05-01"),
 ])
-def test_each_refusal_says_exactly_what_is_wrong(tmp_path, rule_text, message):
+def test_a_refused_rule_says_exactly_what_is_wrong(tmp_path, rule_text, message):
     with pytest.raises(RuleError) as refused:
         read_rules_file(write_rules(tmp_path, rule_text))
     assert str(refused.value) == f"rule typo: {message}"
+
+
+def test_a_file_with_no_rules_has_none(tmp_path):
+    assert read_rules_file(write_rules(tmp_path, "# nothing yet\n")) == []
 
 
 def test_a_rule_without_a_key_is_refused_as_having_none(tmp_path):
