@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test install assets system mutation clean
+.PHONY: run test install assets translations catalogues system mutation clean
 
 run: install ## Install everything and run the app on http://127.0.0.1:5000 with the sample data
 	@echo "Staff sign-in: create an account first with  $(BIN)/flask --app app users create you@example.org --role admin"
@@ -16,7 +16,7 @@ mutation: install ## Mutation testing of the modules victims depend on (MODULES=
 	$(BIN)/pip install --quiet -e '.[mutation]'
 	$(BIN)/python tools/mutation.py --floor 90 $(MODULES)
 
-install: $(VENV)/.installed assets
+install: $(VENV)/.installed assets translations
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ node_modules/.installed: package.json package-lock.json
 assets: node_modules/.installed
 	npm run --silent build
 
+translations: $(VENV)/.installed ## Compile the public site's catalogues (data/translations/*/LC_MESSAGES)
+	BIN=$(BIN) tools/catalogues.sh compile
+
+catalogues: $(VENV)/.installed ## After changing a public page's words: extract them and add them to every catalogue
+	BIN=$(BIN) tools/catalogues.sh update
+
 # Browser tests drive Debian's Chromium and the shared-throttling test starts a redis-server:
 # install them when they are missing.
 system:
@@ -40,4 +46,4 @@ system:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; }
 
 clean:
-	rm -rf $(VENV) node_modules static/build instance
+	rm -rf $(VENV) node_modules static/build instance data/translations/*/LC_MESSAGES/*.mo

@@ -35,7 +35,7 @@ function enableUseMyLocation(form) {
   const longitude = form.querySelector("[data-app-lon]");
   button.hidden = false;
   button.addEventListener("click", () => {
-    status.textContent = "Finding your location…";
+    status.textContent = button.dataset.finding;
     navigator.geolocation.getCurrentPosition(
       (position) => {
         latitude.value = position.coords.latitude.toFixed(2);
@@ -44,7 +44,7 @@ function enableUseMyLocation(form) {
         form.requestSubmit();
       },
       () => {
-        status.textContent = "We could not get your location. Type a postcode or a town instead.";
+        status.textContent = button.dataset.failed;
       },
       { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 },
     );
@@ -61,4 +61,64 @@ document.querySelectorAll("[data-app-search-form]").forEach(enableUseMyLocation)
 document.querySelectorAll("[data-app-print]").forEach((button) => {
   button.hidden = false;
   button.addEventListener("click", () => window.print());
+});
+
+// One entry in the browser's history for the whole visit: moving between the directory's own pages
+// replaces the current entry, so after Exit this page, Back goes to what was before the site, never
+// to a directory page. Links to other sites, new tabs, downloads, phone and email links are left alone.
+// Without JavaScript each page is its own entry; the safety page says so and how to clear history.
+function replacesHistory(link, event) {
+  return (
+    !event.defaultPrevented &&
+    event.button === 0 &&
+    !(event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) &&
+    link.origin === window.location.origin &&
+    (!link.target || link.target === "_self") &&
+    !link.hasAttribute("download") &&
+    !link.classList.contains("govuk-js-exit-this-page-button") &&
+    // A link within the page (the skip link, "Change", the language list) only scrolls.
+    !(link.pathname === window.location.pathname && link.search === window.location.search && link.hash)
+  );
+}
+
+const oneEntry = document.body.hasAttribute("data-app-one-history-entry");
+
+document.addEventListener("click", (event) => {
+  if (!oneEntry) {
+    return;
+  }
+  const link = event.target.closest("a[href]");
+  if (link && replacesHistory(link, event)) {
+    event.preventDefault();
+    window.location.replace(link.href);
+  }
+});
+
+// Forms too: a search replaces the page it was made from. A form that sends something (report a
+// problem) is sent in the background; its answer replaces this page, or shows here if it asks again.
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  const method = (form.getAttribute("method") || "get").toLowerCase();
+  if (!oneEntry || event.defaultPrevented || new URL(form.action).origin !== window.location.origin) {
+    return;
+  }
+  event.preventDefault();
+  const data = new FormData(form, event.submitter);
+  if (method === "get") {
+    const address = new URL(form.action);
+    address.search = new URLSearchParams(data).toString();
+    window.location.replace(address.href);
+    return;
+  }
+  const response = await fetch(form.action, { method: "POST", body: data, credentials: "same-origin" });
+  if (response.redirected) {
+    window.location.replace(response.url);
+    return;
+  }
+  const answer = new DOMParser().parseFromString(await response.text(), "text/html");
+  document.title = answer.title;
+  document.querySelector("main").replaceWith(answer.querySelector("main"));
+  createAll(ErrorSummary);
+  createAll(CharacterCount);
+  createAll(Radios);
 });

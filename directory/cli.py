@@ -11,11 +11,14 @@ from flask.cli import AppGroup
 
 from directory.accounts import second_factor
 from directory.accounts import users as accounts
+from directory.content.pages import PAGE_KINDS, PAGES_DIR
 from directory.db import session_scope, upgrade_database
 from directory.exchange.datapackage import PackageError
 from directory.exchange.export import export_package
 from directory.exchange.transfers import load_package, remove_stale_uploads
 from directory.indexing import database_fingerprint
+from directory.languages import catalogue_digest, translation_statuses
+from directory.listings.queries import OUR_TAXONOMIES, terms_in
 from directory.models import Role
 from directory.pathway.rulebook import upgrade_rules
 from directory.pathway.rules import RuleError
@@ -196,6 +199,24 @@ def upgrade_rules_command() -> None:
         click.echo("The rulebook already has every shipped change.")
 
 
+translations = AppGroup("translations", help="The public site's languages.")
+
+
+@translations.command("status")
+def translations_status() -> None:
+    """Each language's completeness, sign-off and catalogue digest: a translator's sign-off names the digest
+    of the catalogue they checked, in data/translations/sign_offs.toml."""
+    database, _ = _engines()
+    with session_scope(database) as session:
+        codes = tuple(term.code for taxonomy in OUR_TAXONOMIES for term in terms_in(session, taxonomy))
+    for status in translation_statuses(codes, tuple(kind.slug for kind in PAGE_KINDS), PAGES_DIR,
+                                       Path(current_app.config["TRANSLATION_SIGN_OFFS"])):
+        done = status.completeness
+        state = "checked" if status.checked else "changed since checked" if status.sign_off else "draft"
+        click.echo(f"{done.language.code:4} {done.translated}/{done.total} {len(done.problems)} to do, {state}, "
+                   f"digest {catalogue_digest(done.language)}")
+
+
 def init_app(app: Flask) -> None:
-    for group in (data, search, db, geo, users, rules):
+    for group in (data, search, db, geo, users, rules, translations):
         app.cli.add_command(group)

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from directory.languages import N_
+
 
 class Answer(str, Enum):
     """A checked fact about a service: unknown is never shown or filtered as yes."""
@@ -60,27 +62,28 @@ class Wording:
 
 
 YES_NO_NOT_KNOWN = (
-    Wording("yes", "yes", "Yes", "Yes"),
-    Wording("no", "no", "No", "No"),
-    Wording("unknown", "unknown", "Not known: ask the service", "Not known"),
+    Wording("yes", "yes", N_("Yes"), "Yes"),
+    Wording("no", "no", N_("No"), "No"),
+    Wording("unknown", "unknown", N_("Not known: ask the service"), "Not known"),
 )
 IMMIGRATION_WORDING = (
-    Wording("open_to_all", "yes", "Yes, whatever your immigration status",
+    Wording("open_to_all", "yes", N_("Yes, whatever your immigration status"),
             "Yes: open to everyone whatever their status"),
-    Wording("restrictions", "no", "There are some restrictions", "No: there are restrictions"),
-    Wording("unknown", "unknown", "Not known: ask the service", "Not known"),
+    Wording("restrictions", "no", N_("There are some restrictions"), "No: there are restrictions"),
+    Wording("unknown", "unknown", N_("Not known: ask the service"), "Not known"),
 )
 
 SHARING_WORDING = (
-    Wording("never_shares", "yes", "Never shares your information with the Home Office or Immigration Enforcement",
+    Wording("never_shares", "yes", N_("Never shares your information with the Home Office or Immigration Enforcement"),
             "Never shares with the Home Office"),
-    Wording("consent_or_risk", "yes", "Shares your information only if you agree, or if someone's life is at risk",
+    Wording("consent_or_risk", "yes", N_("Shares your information only if you agree, or if someone's life is at risk"),
             "Only with consent, or where a life is at risk"),
-    Wording("statutory", "no", "A public body: shares information where the law requires it",
+    Wording("statutory", "no", N_("A public body: shares information where the law requires it"),
             "A statutory body: shares where the law requires"),
-    Wording("home_office_contract", "no", "Works under a Home Office contract and shares information with the "
-            "Home Office", "Shares under a Home Office contract"),
-    Wording("unknown", "unknown", "Not known: ask the service", "Not known"),
+    Wording("home_office_contract", "no",
+            N_("Works under a Home Office contract and shares information with the Home Office"),
+            "Shares under a Home Office contract"),
+    Wording("unknown", "unknown", N_("Not known: ask the service"), "Not known"),
 )
 
 
@@ -138,37 +141,40 @@ class AccessCondition:
 
 
 CONDITIONS: tuple[AccessCondition, ...] = (
-    AccessCondition("immigration_status", "Helps people whatever their immigration status", Section.ELIGIBILITY,
+    AccessCondition("immigration_status", N_("Helps people whatever their immigration status"), Section.ELIGIBILITY,
                     answers=ImmigrationStatus, wording=IMMIGRATION_WORDING, note_label="What the restrictions are",
                     flag="open_to_all",
-                    badge="Open regardless of immigration status",
-                    filter_label="Open regardless of immigration status"),
-    AccessCondition("data_sharing_stance", "What they share with the Home Office", Section.ELIGIBILITY,
+                    badge=N_("Open regardless of immigration status"),
+                    filter_label=N_("Open regardless of immigration status")),
+    AccessCondition("data_sharing_stance", N_("What they share with the Home Office"), Section.ELIGIBILITY,
                     answers=SharingStance, wording=SHARING_WORDING, note_label="What they say, in their words",
-                    filter_label="Does not share with the Home Office without your consent"),
-    AccessCondition("no_status_questions", "Does not ask about your immigration status", Section.ELIGIBILITY),
-    AccessCondition("nrpf_support", "Supports people with no recourse to public funds (NRPF)", Section.ELIGIBILITY,
-                    badge="NRPF accepted", filter_label="Supports people with no recourse to public funds (NRPF)"),
-    AccessCondition("no_id_needed", "No ID or proof of address needed", Section.ELIGIBILITY,
-                    badge="No ID needed", filter_label="No ID or proof of address needed"),
-    AccessCondition("interpreters", "Interpreters available", Section.ELIGIBILITY,
-                    badge="Interpreters", filter_label="Interpreters available"),
-    AccessCondition("free", "Free of charge", Section.ELIGIBILITY, badge="Free", filter_label="Free of charge"),
-    AccessCondition("led_by_and_for", "Led by and for the community it serves", Section.ELIGIBILITY,
+                    filter_label=N_("Does not share with the Home Office without your consent")),
+    AccessCondition("no_status_questions", N_("Does not ask about your immigration status"), Section.ELIGIBILITY),
+    AccessCondition("nrpf_support", N_("Supports people with no recourse to public funds (NRPF)"), Section.ELIGIBILITY,
+                    badge=N_("NRPF accepted"),
+                    filter_label=N_("Supports people with no recourse to public funds (NRPF)")),
+    AccessCondition("no_id_needed", N_("No ID or proof of address needed"), Section.ELIGIBILITY,
+                    badge=N_("No ID needed"), filter_label=N_("No ID or proof of address needed")),
+    AccessCondition("interpreters", N_("Interpreters available"), Section.ELIGIBILITY,
+                    badge=N_("Interpreters"), filter_label=N_("Interpreters available")),
+    AccessCondition("free", N_("Free of charge"), Section.ELIGIBILITY, badge=N_("Free"),
+                    filter_label=N_("Free of charge")),
+    AccessCondition("led_by_and_for", N_("Led by and for the community it serves"), Section.ELIGIBILITY,
                     note_label="Which community, in their words",
-                    badge="Led by and for its community", filter_label="Led by and for the community it serves"),
-    AccessCondition("self_referral", "You can contact them yourself (self-referral)", Section.ROUTES,
-                    badge="Self-referral", filter_label="You can contact them yourself (self-referral)"),
-    AccessCondition("professional_referral", "Professionals can refer you", Section.ROUTES),
-    AccessCondition("police_referral", "The police can refer you", Section.ROUTES),
-    AccessCondition("victim_hub_referral", "You can be referred through the Sussex Victim Hub", Section.ROUTES),
-    AccessCondition("police_independent", "You do not have to report to the police to get help", Section.ROUTES,
-                    badge="No need to report", filter_label="You do not have to report to the police"),
-    AccessCondition("anonymous_contact", "You can contact them without giving your name", Section.ROUTES),
-    AccessCondition("withheld_number_calls", "Calls you from a withheld number", Section.SAFE_CONTACT),
-    AccessCondition("leaves_voicemail", "Leaves voicemail messages", Section.SAFE_CONTACT),
-    AccessCondition("sends_texts", "Sends text messages", Section.SAFE_CONTACT),
-    AccessCondition("sends_letters", "Sends letters by post", Section.SAFE_CONTACT),
+                    badge=N_("Led by and for its community"),
+                    filter_label=N_("Led by and for the community it serves")),
+    AccessCondition("self_referral", N_("You can contact them yourself (self-referral)"), Section.ROUTES,
+                    badge=N_("Self-referral"), filter_label=N_("You can contact them yourself (self-referral)")),
+    AccessCondition("professional_referral", N_("Professionals can refer you"), Section.ROUTES),
+    AccessCondition("police_referral", N_("The police can refer you"), Section.ROUTES),
+    AccessCondition("victim_hub_referral", N_("You can be referred through the Sussex Victim Hub"), Section.ROUTES),
+    AccessCondition("police_independent", N_("You do not have to report to the police to get help"), Section.ROUTES,
+                    badge=N_("No need to report"), filter_label=N_("You do not have to report to the police")),
+    AccessCondition("anonymous_contact", N_("You can contact them without giving your name"), Section.ROUTES),
+    AccessCondition("withheld_number_calls", N_("Calls you from a withheld number"), Section.SAFE_CONTACT),
+    AccessCondition("leaves_voicemail", N_("Leaves voicemail messages"), Section.SAFE_CONTACT),
+    AccessCondition("sends_texts", N_("Sends text messages"), Section.SAFE_CONTACT),
+    AccessCondition("sends_letters", N_("Sends letters by post"), Section.SAFE_CONTACT),
 )
 
 # Every service column the conditions keep.

@@ -94,6 +94,8 @@ def from_environment(instance_path: str) -> dict:
         "ACCEPT_FICTIONAL_PHONE_NUMBERS": flag("ACCEPT_FICTIONAL_PHONE_NUMBERS", flag("LOAD_SAMPLE_DATA", True)),
         "SAMPLE_DATA_DIR": os.environ.get("SAMPLE_DATA_DIR", str(PROJECT_ROOT / "data" / "sample")),
         "SYNONYMS_FILE": str(PROJECT_ROOT / "data" / "synonyms.txt"),
+        # Qualified translators' sign-offs, reviewed and shipped with the catalogues (see directory/languages.py).
+        "TRANSLATION_SIGN_OFFS": str(PROJECT_ROOT / "data" / "translations" / "sign_offs.toml"),
         "GAZETTEER_DIR": str(PROJECT_ROOT / "data" / "gazetteer"),
         # Where "Exit this page" sends people: a neutral, busy site.
         "EXIT_URL": os.environ.get("EXIT_URL", "https://www.bbc.co.uk/weather"),

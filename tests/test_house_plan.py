@@ -34,10 +34,12 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def views(path: Path):
-    """Functions registered as routes on a blueprint."""
+    """Functions registered as routes on a blueprint (public pages through `page`, in every language)."""
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.FunctionDef) and any(
-            isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in {"route", "get", "post"}
+            isinstance(d, ast.Call) and (
+                (isinstance(d.func, ast.Attribute) and d.func.attr in {"route", "get", "post"})
+                or (isinstance(d.func, ast.Name) and d.func.id == "page"))
             for d in node.decorator_list
         ):
             yield node

@@ -8,15 +8,16 @@ import uuid
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
+from directory.languages import N_
 from directory.models import ProblemReport, ReportStatus, Service, User, utc_now
 
 # What a visitor can say is wrong, in the order the form offers it (the key is what is stored).
 REPORT_KINDS = {
-    "contact_details": "The phone number or email is wrong",
-    "address_or_hours": "The address or opening hours are wrong",
-    "closed_or_moved": "The service has closed or moved",
-    "who_it_is_for": "Who the service is for is wrong",
-    "something_else": "Something else",
+    "contact_details": N_("The phone number or email is wrong"),
+    "address_or_hours": N_("The address or opening hours are wrong"),
+    "closed_or_moved": N_("The service has closed or moved"),
+    "who_it_is_for": N_("Who the service is for is wrong"),
+    "something_else": N_("Something else"),
 }
 
 

@@ -11,8 +11,9 @@ from datetime import date, datetime
 
 from directory.clock import in_words
 from directory.conditions import CONDITIONS, AccessCondition, Section
+from directory.languages import N_, Nn_, Phrase
 from directory.listings.confidentiality import has_confidential_place, public_links
-from directory.models import Service
+from directory.models import Service, TaxonomyTerm
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def badges(service: Service, conditions: Iterable[AccessCondition] = CONDITIONS)
     labels = [c.badge for c in conditions
               if c.badge and not c.professional_only and c.is_yes(getattr(service, c.name))]
     if service.national_helpline:
-        labels.insert(0, "National helpline")
+        labels.insert(0, N_("National helpline"))
     return labels
 
 
@@ -65,8 +66,9 @@ def open_around_the_clock(service: Service) -> bool:
     return days >= set(WEEK)
 
 
-def need_names(service: Service) -> list[str]:
-    return [a.taxonomy_term.name for a in service.attributes if a.link_type == "need"]
+def need_terms(service: Service) -> list[TaxonomyTerm]:
+    """The needs a service meets, in its own order (a page names them in the visitor's language)."""
+    return [a.taxonomy_term for a in service.attributes if a.link_type == "need"]
 
 
 def public_addresses(service: Service) -> list[str]:
@@ -82,18 +84,18 @@ def public_addresses(service: Service) -> list[str]:
 DISTANCE_BANDS_MILES = (1, 3, 5, 10, 25, 50)
 
 
-def distance_text(service: Service, miles: float | None) -> str:
+def distance_text(service: Service, miles: float | None) -> Phrase | str:
     """"2.4 miles away"; only a band for a service at a confidential place, so the distance cannot locate it."""
     if miles is None:
         return ""
     if has_confidential_place(service):
         band = next((b for b in DISTANCE_BANDS_MILES if miles <= b), None)
         if band is None:
-            return "More than 50 miles away"
-        return f"Within {band} mile{'s' if band > 1 else ''}"
+            return Phrase(N_("More than 50 miles away"))
+        return Phrase(*Nn_("Within %(num)d mile", "Within %(num)d miles"), band)
     if miles < 0.1:
-        return "Less than 0.1 miles away"
-    return f"{miles:.1f} miles away"
+        return Phrase(N_("Less than 0.1 miles away"))
+    return Phrase(N_("%(miles)s miles away"), values=(("miles", round(miles, 1)),))
 
 
 def long_date(value: date | None) -> str:

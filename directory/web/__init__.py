@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from directory.web.api import api as api_blueprint
 from directory.web.api.responses import error_response
 from directory.web.context import close_session
+from directory.web.i18n import init_i18n
 from directory.web.limits import limiter
 from directory.web.officer import officer as officer_blueprint
 from directory.web.public import public as public_blueprint
@@ -118,6 +119,7 @@ def init_app(app: Flask) -> None:
     csrf = CSRFProtect(app)
     csrf.exempt(report_problem)  # its form carries its own signed token, so opening it sets no cookie
     login_manager.init_app(app)
+    init_i18n(app)
     limiter.init_app(app)
     app.register_error_handler(403, _forbidden)
     app.register_error_handler(404, _not_found)

@@ -1,6 +1,7 @@
 """What templates may call: the domain's wording, the one list of conditions, and GOV.UK pagination."""
 
 from flask import Flask, request, url_for
+from flask_babel import gettext
 
 from directory.conditions import CONDITIONS, Section, in_section
 from directory.history import field_changes
@@ -12,7 +13,7 @@ from directory.listings.wording import (
     date_time,
     distance_text,
     long_date,
-    need_names,
+    need_terms,
     open_around_the_clock,
     public_addresses,
 )
@@ -33,9 +34,10 @@ def pagination(page: int, page_count: int) -> dict:
             items.append({"number": number, "href": href(number), "current": number == page})
             last_shown = number
     return {
-        "previous": {"href": href(page - 1)} if page > 1 else None,
-        "next": {"href": href(page + 1)} if page < page_count else None,
+        "previous": {"href": href(page - 1), "text": gettext("Previous")} if page > 1 else None,
+        "next": {"href": href(page + 1), "text": gettext("Next")} if page < page_count else None,
         "items": items,
+        "landmarkLabel": gettext("Results pages"),
     }
 
 
@@ -45,7 +47,7 @@ def register_template_helpers(app: Flask) -> None:
     # Links from stored values only through these: a value stored before validation never becomes live.
     app.add_template_filter(safe_mailto)
     app.add_template_filter(safe_web_address)
-    for helper in (field_changes, answers_in, in_section, badges, need_names, public_addresses, public_links,
+    for helper in (field_changes, answers_in, in_section, badges, need_terms, public_addresses, public_links,
                    distance_text, open_around_the_clock, pagination):
         app.add_template_global(helper)
     app.add_template_global(Section, "Section")

@@ -5,6 +5,8 @@ Reporting a problem is the one public POST form: its CSRF token travels in the f
 
 from dataclasses import replace
 
+from flask_babel import LazyString, format_number, lazy_ngettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -35,16 +37,14 @@ from directory.conditions import filter_choices
 from directory.listings.queries import TermChoice
 from directory.listings.reports import REPORT_KINDS
 from directory.places.gazetteer import Place
+from directory.web.i18n import language_name, term_name
 from search import SearchRequest
 from search.distance import Point
 
 RADIUS_CHOICES = [
-    SelectChoice("1", "1 mile"),
-    SelectChoice("3", "3 miles"),
-    SelectChoice("5", "5 miles"),
-    SelectChoice("10", "10 miles"),
-    SelectChoice("25", "25 miles"),
-    SelectChoice("any", "Any distance"),
+    SelectChoice("1", lazy_ngettext("%(num)d mile", "%(num)d miles", 1)),
+    *(SelectChoice(str(miles), lazy_ngettext("%(num)d mile", "%(num)d miles", miles)) for miles in (3, 5, 10, 25)),
+    SelectChoice("any", _l("Any distance")),
 ]
 DEFAULT_RADIUS = "10"
 # Roughly the British Isles: a browser position outside it is a mistake, not a place to search.
@@ -52,20 +52,20 @@ UK_BOUNDS = (49.0, 61.0, -9.0, 2.5)
 
 
 def _choices(terms: list[TermChoice]) -> list[SelectChoice]:
-    return [SelectChoice(term.code, term.name) for term in terms]
+    return [SelectChoice(term.code, term_name(term)) for term in terms]
 
 
 class SearchForm(Form):
-    q = StringField("What do you need help with?", widget=GovTextInput())
-    category = SelectMultipleField("Type of support", widget=GovCheckboxesInput())
-    access = SelectMultipleField("Access", choices=[SelectChoice(flag, label) for flag, label in filter_choices()],
-                                 widget=GovCheckboxesInput())
-    audience = SelectMultipleField("Who it is for", widget=GovCheckboxesInput())
-    delivery = SelectMultipleField("How you get help", widget=GovCheckboxesInput())
-    language = SelectField("Language spoken", widget=GovSelect())
-    where = StringField("Where?", description="A postcode, or a town or village in Sussex",
+    q = StringField(_l("What do you need help with?"), widget=GovTextInput())
+    category = SelectMultipleField(_l("Type of support"), widget=GovCheckboxesInput())
+    access = SelectMultipleField(_l("Access"), widget=GovCheckboxesInput(),
+                                 choices=[SelectChoice(flag, _l(label)) for flag, label in filter_choices()])
+    audience = SelectMultipleField(_l("Who it is for"), widget=GovCheckboxesInput())
+    delivery = SelectMultipleField(_l("How you get help"), widget=GovCheckboxesInput())
+    language = SelectField(_l("Language spoken"), widget=GovSelect())
+    where = StringField(_l("Where?"), description=_l("A postcode, or a town or village in Sussex"),
                         widget=GovTextInput())
-    radius = SelectField("Distance", choices=RADIUS_CHOICES, default=DEFAULT_RADIUS, widget=GovSelect())
+    radius = SelectField(_l("Distance"), choices=RADIUS_CHOICES, default=DEFAULT_RADIUS, widget=GovSelect())
     # Filled by "Use my location" (rounded in the browser first); never stored or logged.
     lat = FloatField(widget=HiddenField.widget)
     lon = FloatField(widget=HiddenField.widget)
@@ -75,7 +75,8 @@ class SearchForm(Form):
         self.category.choices = _choices(needs)
         self.audience.choices = _choices(audience)
         self.delivery.choices = _choices(delivery)
-        self.language.choices = [SelectChoice("", "Any language"), *_choices(languages)]
+        self.language.choices = [SelectChoice("", _l("Any language")),
+                                 *(SelectChoice(term.code, language_name(term.code, term.name)) for term in languages)]
 
     def _chosen(self, field) -> tuple[str, ...]:
         """Only values offered as choices: anything else in the address is ignored."""
@@ -121,6 +122,15 @@ class SearchForm(Form):
         )
 
 
+SEARCH_ARGUMENTS = ("q", "where", "radius", "lat", "lon", "category", "access", "audience", "delivery", "language",
+                    "page")
+
+
+def search_arguments(args) -> dict[str, list[str]]:
+    """The search a service page was opened from (its address carries it), so "Back to results" keeps it."""
+    return {name: args.getlist(name) for name in SEARCH_ARGUMENTS if args.getlist(name)}
+
+
 MAX_REPORT_DETAILS = 1000
 
 
@@ -149,7 +159,7 @@ class SignedFormToken(CSRF):
         try:
             self._serializer.loads(field.data or "", max_age=self._time_limit)
         except BadData:
-            raise CSRFError("The form has expired or did not come from this site. Open it again.") from None
+            raise CSRFError(_l("The form has expired or did not come from this site. Open it again.")) from None
 
 
 class ProblemReportForm(FlaskForm):
@@ -159,14 +169,16 @@ class ProblemReportForm(FlaskForm):
         csrf_class = SignedFormToken
 
     max_details = MAX_REPORT_DETAILS
-    kind = RadioField("What is wrong?", choices=[SelectChoice(kind, text) for kind, text in REPORT_KINDS.items()],
-                      widget=GovRadioInput(), validators=[InputRequired(message="Select what is wrong")])
+    kind = RadioField(_l("What is wrong?"),
+                      choices=[SelectChoice(kind, _l(text)) for kind, text in REPORT_KINDS.items()],
+                      widget=GovRadioInput(), validators=[InputRequired(message=_l("Select what is wrong"))])
     details = TextAreaField(
-        "Tell us more (optional)",
-        description="Do not include your name or any personal details.",
+        _l("Tell us more (optional)"),
+        description=_l("Do not include your name or any personal details."),
         widget=GovCharacterCount(),
         filters=[_plain_text],
         validators=[Length(max=MAX_REPORT_DETAILS,
-                           message=f"Details must be {MAX_REPORT_DETAILS:,} characters or fewer")],
+                           message=_l("Details must be %(num)s characters or fewer",
+                                      num=LazyString(format_number, MAX_REPORT_DETAILS)))],
     )
-    submit = SubmitField("Send report", widget=GovSubmitInput())
+    submit = SubmitField(_l("Send report"), widget=GovSubmitInput())

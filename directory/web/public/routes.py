@@ -4,6 +4,7 @@
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from directory.clock import uk_today
+from directory.content.pages import PAGE_KINDS, page_text
 from directory.listings.queries import (
     AUDIENCE_TAXONOMY,
     DELIVERY_TAXONOMY,
@@ -19,9 +20,10 @@ from directory.listings.reports import create_report
 from directory.listings.review import looks_out_of_date
 from directory.models import Service
 from directory.web.context import get_geocoder, get_indexer, get_session
+from directory.web.i18n import current_language
 from directory.web.limits import PUBLIC_FORM_LIMIT, throttle
-from directory.web.public import public
-from directory.web.public.forms import ProblemReportForm, SearchForm
+from directory.web.public import page
+from directory.web.public.forms import ProblemReportForm, SearchForm, search_arguments
 from directory.web.staff.access import can_see_professional_details
 
 MAX_PAGE = 1000
@@ -34,12 +36,12 @@ def _page_number() -> int:
         return 1
 
 
-@public.get("/")
+@page("/")
 def home():
     return render_template("public/home.html", needs=terms_in(get_session(), NEEDS_TAXONOMY), form=SearchForm())
 
 
-@public.get("/search")
+@page("/search")
 def search():
     session, indexer = get_session(), get_indexer()
     form = SearchForm(request.args)
@@ -52,7 +54,8 @@ def search():
     results = indexer.search(session, form.near(search_request, place))
     services = public_services_by_id(session, [hit.service_id for hit in results.hits + results.national])
     return render_template("public/search.html", form=form, results=results, services=services, place=place,
-                           resolution=resolution, describe_place=indexer.gazetteer.describe)
+                           resolution=resolution, describe_place=indexer.gazetteer.describe,
+                           search_args=search_arguments(request.args))
 
 
 def _public_service_or_404(service_id: str) -> Service:
@@ -63,16 +66,18 @@ def _public_service_or_404(service_id: str) -> Service:
     return found
 
 
-@public.get("/services/<service_id>")
+@page("/services/<service_id>")
 def service(service_id: str):
     found = _public_service_or_404(service_id)
     out_of_date = looks_out_of_date(found, uk_today(), current_app.config["REVIEW_PERIOD_MONTHS"])
+    search_args = search_arguments(request.args)
     return render_template("public/service.html", service=found, out_of_date=out_of_date,
-                           show_professional_details=can_see_professional_details())
+                           show_professional_details=can_see_professional_details(),
+                           back_to_results=url_for("public.search", **search_args) if search_args else None)
 
 
 # The form carries its own signed token (exempt from the session CSRF check): no cookie is set.
-@public.route("/services/<service_id>/report", methods=["GET", "POST"])
+@page("/services/<service_id>/report", methods=("GET", "POST"))
 @throttle(PUBLIC_FORM_LIMIT)
 def report_problem(service_id: str):
     found = _public_service_or_404(service_id)
@@ -85,11 +90,19 @@ def report_problem(service_id: str):
     return render_template("public/report.html", service=found, form=form)
 
 
-@public.get("/services/<service_id>/report/sent")
+@page("/services/<service_id>/report/sent")
 def report_sent(service_id: str):
     return render_template("public/report_sent.html", service=_public_service_or_404(service_id))
 
 
-@public.get("/safety")
+@page("/safety")
 def safety():
     return render_template("public/safety.html")
+
+
+@page("/<any({}):slug>".format(", ".join(f'"{kind.slug}"' for kind in PAGE_KINDS)))
+def content_page(slug: str):
+    text = page_text(get_session(), slug, current_language().code)
+    if text is None:
+        abort(404)
+    return render_template("public/content_page.html", page=text)

@@ -18,6 +18,7 @@ STAFF_NAVIGATION = [
     ("staff.import_data", "Import", Role.EDITOR),
     ("staff.export_data", "Export", Role.EDITOR),
     ("staff.pathway_rules", "Pathway rules", Role.EDITOR),
+    ("staff.languages", "Languages and pages", Role.EDITOR),
     ("officer.referral_counts", "Referral counts", Role.EDITOR),
     ("staff.users", "Accounts", Role.ADMIN),
     ("staff.security_log", "Security log", Role.ADMIN),
@@ -27,6 +28,7 @@ STAFF_NAVIGATION = [
 from directory.web.staff import (  # noqa: E402,F401
     auth,
     editing,
+    languages,
     moderation,
     organisations,
     own_account,

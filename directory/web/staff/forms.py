@@ -1,12 +1,19 @@
 """Forms for signing in and managing accounts (Flask-WTF: every one carries a CSRF token)."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from directory.accounts.users import password_problem
+from directory.content.pages import MAX_BODY
 from directory.models import Role
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
@@ -82,3 +89,16 @@ class DecisionForm(FlaskForm):
 
     publish = SubmitField("Publish the change", widget=GovSubmitInput())
     reject = SubmitField("Reject it", widget=GovSubmitInput())
+
+
+class PageForm(FlaskForm):
+    """One language of a plain-words page: Markdown, no HTML (see directory/content/pages.py)."""
+
+    title = StringField("Title", widget=GovTextInput(),
+                        validators=[InputRequired(message="Enter a title"), Length(max=200)])
+    body = TextAreaField("Text", widget=GovTextArea(),
+                         description="Markdown: ## for a heading, - for a list item, [words](address) for a link.",
+                         validators=[InputRequired(message="Enter the text"),
+                                     Length(max=MAX_BODY,
+                                            message=f"The text must be {MAX_BODY:,} characters or fewer")])
+    submit = SubmitField("Save", widget=GovSubmitInput())

@@ -12,7 +12,7 @@ from directory.listings.wording import (
     date_time,
     distance_text,
     long_date,
-    need_names,
+    need_terms,
     open_around_the_clock,
     public_addresses,
 )
@@ -39,7 +39,7 @@ def at_one_place(*services, address=None):
     (50.01, "More than 50 miles away"), (400.0, "More than 50 miles away"),
 ])
 def test_a_confidential_place_is_said_only_as_a_band_at_every_edge(miles, said):
-    assert distance_text(CONFIDENTIAL, miles) == said
+    assert str(distance_text(CONFIDENTIAL, miles)) == said
 
 
 def test_the_bands_are_no_finer_than_promised():
@@ -51,7 +51,7 @@ def test_the_bands_are_no_finer_than_promised():
     (2.44, "2.4 miles away"), (2.46, "2.5 miles away"), (61.0, "61.0 miles away"),
 ])
 def test_a_public_place_is_said_to_a_tenth_of_a_mile(miles, said):
-    assert distance_text(PUBLIC, miles) == said
+    assert str(distance_text(PUBLIC, miles)) == said
 
 
 def test_no_distance_says_nothing():
@@ -90,7 +90,7 @@ def test_needs_are_the_need_terms_only():
 
     service = SimpleNamespace(attributes=[attribute("need", "Stalking"), attribute("audience", "Women only"),
                                           attribute("need", "Domestic abuse")])
-    assert need_names(service) == ["Stalking", "Domestic abuse"]
+    assert [term.name for term in need_terms(service)] == ["Stalking", "Domestic abuse"]
 
 
 def test_an_address_is_said_whole_and_a_confidential_one_never():
@@ -107,7 +107,7 @@ def test_a_place_shared_with_a_refuge_is_confidential_for_the_public_service_too
     public, refuge = SimpleNamespace(confidential_location=False), SimpleNamespace(confidential_location=True)
     at_one_place(public, refuge, address=address)
     assert public_addresses(public) == []
-    assert distance_text(public, 2.44) == "Within 3 miles"
+    assert str(distance_text(public, 2.44)) == "Within 3 miles"
 
 
 def test_a_moment_is_said_in_words_and_no_moment_as_nothing():
