@@ -94,6 +94,8 @@ def from_environment(instance_path: str) -> dict:
         "ACCEPT_FICTIONAL_PHONE_NUMBERS": flag("ACCEPT_FICTIONAL_PHONE_NUMBERS", flag("LOAD_SAMPLE_DATA", True)),
         "SAMPLE_DATA_DIR": os.environ.get("SAMPLE_DATA_DIR", str(PROJECT_ROOT / "data" / "sample")),
         "SYNONYMS_FILE": str(PROJECT_ROOT / "data" / "synonyms.txt"),
+        # Victims' languages: one file per language code, each line joining phrases to an English group.
+        "SYNONYMS_DIR": str(PROJECT_ROOT / "data" / "synonyms"),
         "GAZETTEER_DIR": str(PROJECT_ROOT / "data" / "gazetteer"),
         # Where "Exit this page" sends people: a neutral, busy site.
         "EXIT_URL": os.environ.get("EXIT_URL", "https://www.bbc.co.uk/weather"),

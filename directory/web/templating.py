@@ -14,6 +14,7 @@ from directory.listings.wording import (
     long_date,
     need_names,
     open_around_the_clock,
+    opening_now,
     public_addresses,
 )
 
@@ -46,7 +47,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(safe_mailto)
     app.add_template_filter(safe_web_address)
     for helper in (field_changes, answers_in, in_section, badges, need_names, public_addresses, public_links,
-                   distance_text, open_around_the_clock, pagination):
+                   distance_text, open_around_the_clock, opening_now, pagination):
         app.add_template_global(helper)
     app.add_template_global(Section, "Section")
     app.add_template_global(CONDITIONS, "CONDITIONS")
