@@ -43,7 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     engine = make_engine(app.config["DATABASE_URL"])
     indexer = Indexer(
-        SearchEngine(app.config["SEARCH_INDEX_DIR"], app.config["SYNONYMS_FILE"], document_shape()),
+        SearchEngine(app.config["SEARCH_INDEX_DIR"], app.config["SYNONYMS_FILE"], document_shape(),
+                     app.config["SYNONYMS_DIR"]),
         Gazetteer.from_folder(app.config["GAZETTEER_DIR"]),
     )
     app.extensions["database"] = engine

@@ -96,6 +96,8 @@ def from_environment(instance_path: str) -> dict:
         "SYNONYMS_FILE": str(PROJECT_ROOT / "data" / "synonyms.txt"),
         # Qualified translators' sign-offs, reviewed and shipped with the catalogues (see directory/languages.py).
         "TRANSLATION_SIGN_OFFS": str(PROJECT_ROOT / "data" / "translations" / "sign_offs.toml"),
+        # Victims' languages: one file per language code, each line joining phrases to an English group.
+        "SYNONYMS_DIR": str(PROJECT_ROOT / "data" / "synonyms"),
         "GAZETTEER_DIR": str(PROJECT_ROOT / "data" / "gazetteer"),
         # Where "Exit this page" sends people: a neutral, busy site.
         "EXIT_URL": os.environ.get("EXIT_URL", "https://www.bbc.co.uk/weather"),

@@ -25,6 +25,7 @@ from directory.listings.confidentiality import (
     place_loads,
     public_links,
 )
+from directory.listings.hours import weekly_opening
 from directory.models import (
     IndexOutbox,
     Location,
@@ -135,6 +136,7 @@ def service_document(service: Service, gazetteer: Gazetteer) -> dict:
         "modified": _milliseconds(service.last_modified),
         "latitude": point.latitude if point else None,
         "longitude": point.longitude if point else None,
+        "opening": weekly_opening(service.schedules),
     }
 
 
@@ -143,6 +145,7 @@ _INDEX_LOADS = (
     selectinload(Service.attributes),
     selectinload(Service.languages),
     selectinload(Service.service_areas),
+    selectinload(Service.schedules),
     selectinload(Service.service_at_locations)
     .selectinload(ServiceAtLocation.location)
     .selectinload(Location.addresses),
@@ -228,6 +231,10 @@ class Indexer:
 
     def search(self, session: Session, request: SearchRequest) -> SearchResults:
         return self._read(session, lambda: self.engine.search(request))
+
+    def round_the_clock(self, session: Session, text: str, general_needs: tuple[str, ...], limit: int) -> list[Hit]:
+        """Services open 24 hours for what the words ask about (see search.query.round_the_clock)."""
+        return self._read(session, lambda: self.engine.round_the_clock(text, general_needs, limit))
 
     def all_matching(self, session: Session, request: SearchRequest) -> list[Hit]:
         """Every hit unpaged (for the API and the pathway): it finds what the public search finds."""

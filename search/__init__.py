@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from .index import Fingerprint, IndexMissing, SearchIndex
-from .query import Hit, SearchRequest, SearchResults, all_matching, search
+from .query import Hit, SearchRequest, SearchResults, all_matching, round_the_clock, search
 from .synonyms import SynonymTable
 
 __all__ = [
@@ -19,8 +19,10 @@ __all__ = [
 class SearchEngine:
     """The small interface the rest of the app uses, so another backend could replace Whoosh."""
 
-    def __init__(self, index_dir: str | Path, synonyms_file: str | Path, document_shape: str = ""):
-        self.synonyms = SynonymTable.from_file(synonyms_file)
+    def __init__(self, index_dir: str | Path, synonyms_file: str | Path, document_shape: str = "",
+                 synonyms_dir: str | Path | None = None):
+        # The index is tagged by the whole table (English and every language), so a change to any file rebuilds it.
+        self.synonyms = SynonymTable.from_files(synonyms_file, synonyms_dir)
         self.index = SearchIndex(index_dir, self.synonyms, document_shape)
 
     def is_usable(self) -> bool:
@@ -47,6 +49,10 @@ class SearchEngine:
 
     def all_matching(self, request: SearchRequest) -> list[Hit]:
         return all_matching(self.index, self.synonyms, request)
+
+    def round_the_clock(self, text: str, general_needs: tuple[str, ...], limit: int = 5) -> list[Hit]:
+        """Services open 24 hours for what the words ask about, else national ones for `general_needs`."""
+        return round_the_clock(self.index, self.synonyms, text, general_needs, limit)
 
     def close(self) -> None:
         self.index.close()

@@ -32,27 +32,42 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import Every
 from whoosh.support.charset import accent_map
 
-from .synonyms import SynonymTable
+from .synonyms import WORD_PATTERN, SynonymTable, normalise_words
 
 # Bump when the schema or the document shape changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 WRITER_TIMEOUT_SECONDS = 10.0
 
-_words = RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
+_words = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
 STEMMED = _words | StopFilter() | StemFilter()
 # Unstemmed words, for typo tolerance: a fuzzy match against stems would need a larger edit distance.
 PLAIN = _words | StopFilter()
 
 MICRODEGREES = 1_000_000
 
+def opening_text(ranges) -> str:
+    """Weekly opening minute ranges as stored: "480-1200 1920-2640"."""
+    return " ".join(f"{int(start)}-{int(end)}" for start, end in ranges)
+
+
 def to_stored(document: dict, synonyms: SynonymTable) -> dict:
-    """The document as Whoosh stores it: tagged with its synonym groups, its point in microdegrees."""
+    """The document as Whoosh stores it: tagged with its synonym groups, its point in microdegrees.
+
+    Names, needs and the rest are tagged apart, so a service named for what was asked and offering it
+    as a need ranks above one that only mentions it; name and needs lengths are kept to weigh a match
+    in a short name, or in a service's only need, above one among many words or needs.
+    """
     stored = dict(document)
-    name_text = " ".join((document["name"], document["alternate_name"], document["needs_text"]))
+    name_text = " ".join((document["name"], document["alternate_name"]))
     other_text = " ".join((document["organization"], document["description"], document["details"]))
     stored["name_concepts"] = " ".join(sorted(synonyms.groups_in(name_text)))
+    stored["need_concepts"] = " ".join(sorted(synonyms.groups_in(document["needs_text"])))
     stored["text_concepts"] = " ".join(sorted(synonyms.groups_in(other_text)))
+    stored["name_words"] = len(normalise_words(document["name"]))
+    stored["need_count"] = len([code for code in document["needs"].split(",") if code]) or (
+        1 if document["needs_text"] else 0)
+    stored["opening"] = opening_text(stored.pop("opening", None) or ())
     latitude, longitude = stored.pop("latitude", None), stored.pop("longitude", None)
     if latitude is not None and longitude is not None:
         stored.update(located="yes", latitude=round(latitude * MICRODEGREES), longitude=round(longitude * MICRODEGREES))
@@ -71,7 +86,13 @@ def build_schema() -> Schema:
         details=TEXT(analyzer=STEMMED),
         spelling=TEXT(analyzer=PLAIN, phrase=False),
         name_concepts=KEYWORD(scorable=True),
+        need_concepts=KEYWORD(scorable=True),
         text_concepts=KEYWORD(scorable=True),
+        name_words=NUMERIC(numtype=int, bits=32, sortable=True),
+        need_count=NUMERIC(numtype=int, bits=32, sortable=True),
+        # When the service is open in a week, as minute ranges from Monday 00:00 UK time (see search/opening.py):
+        # "open now" depends on the time of the search, so it is filtered at query time, never indexed as a yes.
+        opening=ID(sortable=True),
         needs=KEYWORD(commas=True, lowercase=True),
         audience=KEYWORD(commas=True, lowercase=True),
         delivery=KEYWORD(commas=True, lowercase=True),

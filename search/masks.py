@@ -14,12 +14,15 @@ import numpy as np
 # Masks kept per generation, least recently used dropped first: bounds memory whatever is typed.
 CACHE_BYTES = 64 * 1024 * 1024
 NEAR_WORDS_KEPT = 4096
+# BM25's length normalisation (with one occurrence): a match in a short name, or in a service's only
+# need, counts more than one among many words or needs.
+K1, B = 1.2, 0.75
 
 
 class TermMasks:
     """Masks over one searcher's documents; deleted documents are never set."""
 
-    def __init__(self, searcher, field_weights: dict[str, float]):
+    def __init__(self, searcher, field_weights: dict[str, float], length_columns: dict[str, str] | None = None):
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
         self.live = self._mask_of(self.reader.all_doc_ids())
@@ -33,6 +36,21 @@ class TermMasks:
         self._name_order = np.array(sorted(range(self.size), key=lambda d: names[d]), dtype=np.int64)
         self.name_rank = np.empty(self.size, dtype=np.int64)
         self.name_rank[self._name_order] = np.arange(self.size)
+        norms = {column: self._length_norm(column) for column in set((length_columns or {}).values())}
+        self.norms = {field: norms[column] for field, column in (length_columns or {}).items()}
+
+    def _length_norm(self, column: str) -> np.ndarray:
+        """Per document, how much a match counts for the length of the field (1 for an average length)."""
+        if not self.size or not self.reader.has_column(column):
+            return np.ones(self.size)
+        lengths = np.fromiter(self.reader.column_reader(column), float, self.size)
+        counted = lengths[self.live & (lengths > 0)]
+        average = counted.mean() if counted.size else 1.0
+        return (K1 + 1) / (1 + K1 * (1 - B + B * lengths / average))
+
+    def norm(self, field: str):
+        """The length norms for a field's matches, or 1 when the field's length is not weighed."""
+        return self.norms.get(field, 1.0)
 
     def near(self, field: str, word: str, distance: int) -> list[str]:
         """Indexed words within `distance` edits of `word`, remembered: the walk of the term list

@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from directory import clock
 from directory.clock import in_words
 from directory.conditions import CONDITIONS, AccessCondition, Section
 from directory.languages import N_, Nn_, Phrase
 from directory.listings.confidentiality import has_confidential_place, public_links
+from directory.listings.hours import WEEK, minute_of_week, open_all_week, open_at, weekly_opening
 from directory.models import Service, TaxonomyTerm
 
 
@@ -54,9 +56,6 @@ def badges(service: Service, conditions: Iterable[AccessCondition] = CONDITIONS)
     return labels
 
 
-WEEK = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
-
 def open_around_the_clock(service: Service) -> bool:
     """Open 24 hours every day: its hours run from 00:00 to midnight on all seven days."""
     days = set()
@@ -64,6 +63,19 @@ def open_around_the_clock(service: Service) -> bool:
         if schedule.opens_at == "00:00" and schedule.closes_at in ("23:59", "24:00"):
             days.update((schedule.byday or "").split(","))
     return days >= set(WEEK)
+
+
+def opening_now(service: Service, moment: datetime | None = None) -> str | None:
+    """"24_hours", "open" (at `moment`, else now in UK time), or None when closed or not known.
+
+    A state, not words: the templates say it ("Open 24 hours", "Open now") in the visitor's language.
+    """
+    ranges = weekly_opening(service.schedules)
+    if open_all_week(ranges):
+        return "24_hours"
+    if open_at(ranges, minute_of_week(moment or clock.uk_now())):
+        return "open"
+    return None
 
 
 def need_terms(service: Service) -> list[TaxonomyTerm]:

@@ -5,6 +5,10 @@ Open); otherwise its postcode district (outcode) from the bundled gazetteer; a d
 alone; a town, village or local authority district by name; the postcode area (e.g. "SW")
 for postcodes far from Sussex. An online geocoder, when configured, is asked only about
 what the offline data cannot answer, so a victim's words stay on our server when they can.
+
+A place that is known to be outside Sussex (a county, a city, a border village, a postcode
+in an area with no Sussex postcodes) is said to be outside, never "not found"; a name
+nothing knows gets the Sussex places within a typo or two of it as suggestions.
 """
 
 import csv
@@ -14,6 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from search.distance import Point, miles_between
 
@@ -25,6 +31,7 @@ QUALIFIED_NAME = re.compile(r"^(?P<name>.+?)\s*\((?P<district>[^()]+)\)$")
 SUSSEX = "SUSSEX"
 # A point further than this from every postcode district centre is taken to be outside Sussex.
 NEAREST_DISTRICT_MILES = 8.0
+MAX_SUGGESTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -39,15 +46,22 @@ class Place:
 
 @dataclass(frozen=True)
 class Resolution:
-    """The answer to "where is this?": a place, a choice between several, or nothing."""
+    """The answer to "where is this?": a place, a choice between several, somewhere outside Sussex
+    (`outside` says where: "Kent", "London"), or nothing, perhaps with places the text may have meant."""
 
     query: str
     place: Place | None = None
     candidates: tuple[Place, ...] = ()
+    suggestions: tuple[Place, ...] = ()
+    outside: str | None = None
 
     @property
     def found(self) -> bool:
         return self.place is not None
+
+    @property
+    def is_outside(self) -> bool:
+        return self.outside is not None
 
 
 def normalise_postcode(text: str) -> str | None:
@@ -74,6 +88,8 @@ class Gazetteer:
     names: dict[str, list[Place]] = field(default_factory=lambda: defaultdict(list))
     district_names: dict[str, str] = field(default_factory=dict)  # ONS code → name
     county_of: dict[str, str] = field(default_factory=dict)  # ONS district code → county code
+    outside: dict[str, str] = field(default_factory=dict)  # name key → where it is ("Kent")
+    area_names: dict[str, str] = field(default_factory=dict)  # postcode area → its name ("ME" → "Rochester")
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> "Gazetteer":
@@ -98,6 +114,11 @@ class Gazetteer:
             gazetteer.areas[row["area"]] = Place(
                 label=row["area"], point=Point(float(row["latitude"]), float(row["longitude"])), approximate=True
             )
+            gazetteer.area_names[row["area"]] = row["name"]
+        for row in _rows(folder / "excluded_places.csv"):
+            gazetteer.outside.setdefault(_name_key(row["name"]), re.split(r"[ (;]", row["reason"])[0])
+        for row in _rows(folder / "outside_places.csv"):
+            gazetteer.outside.setdefault(_name_key(row["name"]), row["where"])
         return gazetteer
 
     def _add_district(self, row: dict) -> None:
@@ -185,18 +206,61 @@ class Gazetteer:
         text = text.strip()[:100]
         postcode = normalise_postcode(text)
         if postcode:
+            outside = self._outside_area(postcode.split(" ")[0])
+            if outside:
+                return Resolution(text, outside=outside)
             return Resolution(text, place=self._postcode(postcode, postcode_lookup, online))
         compact = re.sub(r"\s+", "", text).upper()
         if OUTCODE.match(compact) and compact in self.outcodes:
             return Resolution(text, place=self.outcodes[compact])
+        if OUTCODE.match(compact) and self._outside_area(compact):
+            return Resolution(text, outside=self._outside_area(compact))
         matches = self._by_name(text)
         distinct = list({(p.label, p.point): p for p in matches}.values())
         if len(distinct) == 1:
             return Resolution(text, place=distinct[0])
         if len(distinct) > 1:
             return Resolution(text, candidates=tuple(distinct))
+        if _name_key(text) in self.outside:
+            return Resolution(text, outside=self.outside[_name_key(text)])
+        suggestions = self.suggestions(text)
+        if suggestions:  # asked before the geocoder: "Crawly" is a typo, not a place to send away
+            return Resolution(text, suggestions=suggestions)
         point = online(text) if online and text else None
         return Resolution(text, place=Place(label=text, point=point) if point else None)
+
+    def _outside_area(self, outcode: str) -> str | None:
+        """The name of a postcode's area when no Sussex postcode shares it ("ME" → "Rochester"), else None.
+
+        Areas Sussex shares (BN, RH, TN, PO, GU) are searched by distance even beyond the county
+        line: a border postcode's nearest services may well be in Sussex.
+        """
+        area = POSTCODE_AREA.match(outcode).group(0)
+        if area in self._sussex_areas or area not in self.area_names:
+            return None
+        return f"the {self.area_names[area]} postcode area"
+
+    @property
+    def _sussex_areas(self) -> set[str]:
+        return {POSTCODE_AREA.match(outcode).group(0) for outcode in self.outcodes}
+
+    def suggestions(self, text: str) -> tuple[Place, ...]:
+        """Sussex places within one edit (names up to six letters) or two (longer) of the text, closest first."""
+        key = _name_key(text)
+        if len(key) < 4:
+            return ()
+        allowed = 1 if len(key) <= 6 else 2
+        scored = []
+        for name, places in self.names.items():
+            if abs(len(name) - len(key)) > allowed:
+                continue
+            distance = damerau_levenshtein(key, name, allowed)
+            if distance <= allowed:
+                scored += [(distance, place.label, place) for place in places]
+        found = {}
+        for _, _, place in sorted(scored, key=lambda item: item[:2]):
+            found.setdefault((place.label, place.point), place)
+        return tuple(found.values())[:MAX_SUGGESTIONS]
 
     def _postcode(self, postcode: str, lookup, online) -> Place | None:
         outcode = postcode.split(" ")[0]
@@ -211,6 +275,18 @@ class Gazetteer:
         if area:
             return Place(label=area.label, point=area.point, approximate=True)
         return None
+
+
+POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b", re.IGNORECASE)
+
+
+def postcode_in_words(text: str) -> tuple[str, str | None]:
+    """A full postcode typed among the words, taken out: ("domestic abuse", "BN1 1AA"), else (text, None)."""
+    match = POSTCODE_IN_TEXT.search(text)
+    if not match:
+        return text, None
+    rest = " ".join((text[: match.start()] + " " + text[match.end():]).split())
+    return rest, normalise_postcode(match.group(0))
 
 
 def _rows(path: Path):

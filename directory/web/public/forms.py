@@ -4,6 +4,7 @@ Reporting a problem is the one public POST form: its CSRF token travels in the f
 """
 
 from dataclasses import replace
+from datetime import datetime
 
 from flask_babel import LazyString, format_number, lazy_ngettext
 from flask_babel import lazy_gettext as _l
@@ -12,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
+    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -19,6 +21,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms import (
+    BooleanField,
     FloatField,
     Form,
     HiddenField,
@@ -34,9 +37,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from directory.conditions import filter_choices
+from directory.listings.hours import minute_of_week
 from directory.listings.queries import TermChoice
 from directory.listings.reports import REPORT_KINDS
-from directory.places.gazetteer import Place
+from directory.places.gazetteer import Place, Resolution, postcode_in_words
 from directory.web.i18n import language_name, term_name
 from search import SearchRequest
 from search.distance import Point
@@ -63,6 +67,7 @@ class SearchForm(Form):
     audience = SelectMultipleField(_l("Who it is for"), widget=GovCheckboxesInput())
     delivery = SelectMultipleField(_l("How you get help"), widget=GovCheckboxesInput())
     language = SelectField(_l("Language spoken"), widget=GovSelect())
+    open_now = BooleanField(_l("Open now"), widget=GovCheckboxInput())
     where = StringField(_l("Where?"), description=_l("A postcode, or a town or village in Sussex"),
                         widget=GovTextInput())
     radius = SelectField(_l("Distance"), choices=RADIUS_CHOICES, default=DEFAULT_RADIUS, widget=GovSelect())
@@ -83,7 +88,16 @@ class SearchForm(Form):
         allowed = {choice.value for choice in field.choices}
         return tuple(value for value in (field.data or []) if value in allowed)
 
-    def to_request(self, page: int, per_page: int) -> SearchRequest:
+    def take_postcode_from_words(self) -> None:
+        """A postcode typed in the words box ("domestic abuse BN1 1AA") is the place, when no place was given."""
+        if (self.where.data or "").strip() or self.browser_point() is not None:
+            return
+        words, postcode = postcode_in_words(self.q.data or "")
+        if postcode:
+            self.q.data, self.where.data = words, postcode
+
+    def to_request(self, page: int, per_page: int, now: datetime) -> SearchRequest:
+        """The search asked for; `now` (UK time) is when "open now" is judged."""
         language = self.language.data if self.language.data in {c.value for c in self.language.choices} else ""
         return SearchRequest(
             text=self.q.data or "",
@@ -94,6 +108,7 @@ class SearchForm(Form):
             flags=self._chosen(self.access),
             page=page,
             per_page=per_page,
+            open_at_minute=minute_of_week(now) if self.open_now.data else None,
         )
 
     def radius_miles(self) -> float | None:
@@ -110,20 +125,39 @@ class SearchForm(Form):
             return None
         return Point(latitude, longitude).rounded()
 
-    def near(self, request: SearchRequest, place: Place | None) -> SearchRequest:
-        """The request, narrowed to a place when there is one."""
+    def near(self, request: SearchRequest, place: Place | None, resolution: Resolution | None = None) -> SearchRequest:
+        """The request, narrowed to a place when there is one; to national helplines for a place outside Sussex."""
+        if resolution is not None and resolution.is_outside:
+            return replace(request, national_only=True)
         if place is None:
             return request
         return replace(request, point=place.point, radius_miles=self.radius_miles(), area_codes=place.area_codes)
 
     def has_filters(self) -> bool:
         return any(self._chosen(f) for f in (self.category, self.access, self.audience, self.delivery)) or bool(
-            self.language.data
+            self.language.data or self.open_now.data
         )
+
+    def widenings(self, args: dict, place: Place | None) -> list[tuple[str, dict]]:
+        """Ways to find more, each as (kind, the search's address arguments with it applied), keeping the words:
+        "filters" (drop them), "distance" (any distance), "place" (all of Sussex), "everything" (all services)."""
+        args = {key: value for key, value in args.items() if key != "page"}
+        # The words and place as searched: a postcode moved from the words to the place stays moved.
+        args.update(q=self.q.data or "", where=self.where.data or "")
+        filters = {"category", "access", "audience", "delivery", "language", "open_now"}
+        ways = []
+        if self.has_filters():
+            ways.append(("filters", {k: v for k, v in args.items() if k not in filters}))
+        if place is not None and self.radius_miles() is not None:
+            ways.append(("distance", {**args, "radius": "any"}))
+        if place is not None or (self.where.data or "").strip():
+            ways.append(("place", {k: v for k, v in args.items() if k not in {"where", "lat", "lon", "radius"}}))
+        ways.append(("everything", {}))
+        return ways
 
 
 SEARCH_ARGUMENTS = ("q", "where", "radius", "lat", "lon", "category", "access", "audience", "delivery", "language",
-                    "page")
+                    "open_now", "page")
 
 
 def search_arguments(args) -> dict[str, list[str]]:

@@ -3,8 +3,9 @@
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from directory.clock import uk_today
+from directory.clock import uk_now, uk_today
 from directory.content.pages import PAGE_KINDS, page_text
+from directory.listings.dead_ends import found_few, round_the_clock_help
 from directory.listings.queries import (
     AUDIENCE_TAXONOMY,
     DELIVERY_TAXONOMY,
@@ -48,14 +49,17 @@ def search():
     needs = terms_in(session, NEEDS_TAXONOMY)
     form.set_choices(needs, terms_in(session, AUDIENCE_TAXONOMY), terms_in(session, DELIVERY_TAXONOMY),
                      spoken_languages(session))
+    form.take_postcode_from_words()
     resolution, place = place_for_search(session, indexer.gazetteer, form.where.data or "", form.browser_point(),
                                          get_geocoder())
-    search_request = form.to_request(_page_number(), current_app.config["RESULTS_PER_PAGE"])
-    results = indexer.search(session, form.near(search_request, place))
+    search_request = form.to_request(_page_number(), current_app.config["RESULTS_PER_PAGE"], uk_now())
+    results = indexer.search(session, form.near(search_request, place, resolution))
     services = public_services_by_id(session, [hit.service_id for hit in results.hits + results.national])
     return render_template("public/search.html", form=form, results=results, services=services, place=place,
                            resolution=resolution, describe_place=indexer.gazetteer.describe,
-                           search_args=search_arguments(request.args))
+                           search_args=search_arguments(request.args), few_results=found_few(results),
+                           round_the_clock=round_the_clock_help(session, indexer, search_request.text, results),
+                           widenings=form.widenings(request.args.to_dict(flat=False), place))
 
 
 def _public_service_or_404(service_id: str) -> Service:

@@ -87,9 +87,14 @@ def test_a_full_postcode_prefers_the_postcode_table(gazetteer):
     assert (fallback.label, fallback.approximate) == ("BN1", True)
 
 
-def test_a_postcode_outside_sussex_is_placed_in_its_postcode_area(gazetteer):
-    place = gazetteer.resolve("M1 1AE").place
-    assert place.approximate and miles_between(place.point, Point(53.48, -2.24)) < 5
+def test_a_postcode_outside_sussex_is_outside_in_its_postcode_area(gazetteer):
+    resolution = gazetteer.resolve("M1 1AE")
+    assert (resolution.place, resolution.outside) == (None, "the Manchester postcode area")
+
+
+def test_a_border_postcode_in_an_area_sussex_shares_is_placed_in_its_postcode_area(gazetteer):
+    place = gazetteer.resolve("RH6 0AA").place  # Horley and Gatwick: searched by distance from the RH area
+    assert place.approximate and miles_between(place.point, gazetteer.areas["RH"].point) < 0.1
 
 
 @pytest.mark.parametrize("typed", ["Atlantis", "ZZ99 9ZZ", "Newport", "", "x" * 1000])
