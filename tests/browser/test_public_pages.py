@@ -1,26 +1,13 @@
-"""What a person does with a mouse and keyboard: leaving quickly, no traces, accessibility."""
+"""What a person does with a mouse and keyboard: leaving quickly, searching without JavaScript, "near me".
 
-import json
+Accessibility, privacy and fit of every public page in every language: test_languages_and_history.py.
+"""
+
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.axe import accessibility_violations
-
 EXIT_HOST = "www.bbc.co.uk"
-
-
-@pytest.fixture
-def a_service_path(sample_client):
-    html = sample_client.get("/search?q=refuge").get_data(as_text=True)
-    start = html.index('href="/services/') + len('href="')
-    return html[start : html.index('"', start)]
-
-
-@pytest.fixture
-def public_paths(a_service_path):
-    return ["/", "/search?q=domestic+abuse", "/search?category=sexual-violence&access=open_to_all",
-            a_service_path, "/safety", "/no-such-page"]
 
 
 @pytest.fixture
@@ -60,17 +47,6 @@ def test_exit_link_works_without_javascript(browser, live_server):
     context.close()
 
 
-def test_public_pages_request_nothing_from_other_hosts_and_set_no_cookies(page, context, live_server, public_paths,
-                                                                          record_hosts):
-    hosts = record_hosts(page)
-    for path in public_paths:
-        page.goto(live_server + path)
-        page.wait_for_load_state("networkidle")
-    assert hosts == {urlparse(live_server).netloc}
-    assert context.cookies() == []
-    assert page.evaluate("() => [localStorage.length, sessionStorage.length]") == [0, 0]
-
-
 def test_search_and_filters_work_without_javascript(browser, live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -85,20 +61,6 @@ def test_search_and_filters_work_without_javascript(browser, live_server):
     assert 0 < filtered < all_results
     assert "domestic abuse" not in page.title().lower()
     context.close()
-
-
-@pytest.mark.parametrize("width", [375, 1280])
-def test_public_pages_have_no_accessibility_violations(browser, live_server, public_paths, width):
-    # bypass_csp lets the test inject axe-core; the pages themselves are served with their usual policy.
-    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 800})
-    page = context.new_page()
-    failures = {}
-    for path in public_paths:
-        page.goto(live_server + path)
-        if violations := accessibility_violations(page):
-            failures[path] = violations
-    context.close()
-    assert failures == {}, json.dumps(failures, indent=1)
 
 
 def test_use_my_location_fills_the_form_and_shows_nearest_first(browser, live_server):
