@@ -139,7 +139,6 @@ def from_environment(instance_path: str) -> dict:
         "REVIEW_PERIOD_MONTHS": int(os.environ.get("REVIEW_PERIOD_MONTHS", "6")),
         # The officer's tools: the shipped pathway rules, the support card's wording and links.
         "PATHWAY_RULES_FILE": str(PROJECT_ROOT / "data" / "pathway_rules.toml"),
-        "CARD_PHRASES_FILE": str(PROJECT_ROOT / "data" / "card_phrases.toml"),
         "HARM_WORDS_FILE": str(PROJECT_ROOT / "data" / "harm_words.toml"),
         # What the force has decided for the pathway (see _pathway_policy).
         **_pathway_policy(),

@@ -49,6 +49,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language("uk", "Українська", "Ukrainian"),
     Language("sq", "Shqip", "Albanian"),
     Language("tr", "Türkçe", "Turkish"),
+    Language("fr", "Français", "French"),
     Language("ar", "العربية", "Arabic", "rtl"),
     Language("fa", "فارسی / دری", "Farsi and Dari", "rtl"),
     Language("ckb", "کوردی (سۆرانی)", "Kurdish (Sorani)", "rtl"),

@@ -20,9 +20,9 @@ import qrcode
 import qrcode.image.svg
 
 from directory.conditions import by_name
+from directory.languages import N_
 from directory.listings.wording import WEEK, open_around_the_clock
 
-_DIRECTIONS = {"ltr", "rtl"}
 # What a card may promise, and how a service may contact the victim: printed only for a yes.
 _PROMISES = ("immigration_status", "interpreters", "no_status_questions", "data_sharing_stance")
 _CONTACT = ("withheld_number_calls", "leaves_voicemail", "sends_texts", "sends_letters")
@@ -31,8 +31,52 @@ _CONTACT = ("withheld_number_calls", "leaves_voicemail", "sends_texts", "sends_l
 _SAME_LETTER = str.maketrans("şţŞŢ’", "șțȘȚ'")
 
 
+# The card's words, by the key the card and its page use. Each is a message of the site's catalogues,
+# so a card can be printed in every language the site speaks (see directory/languages.py); the web
+# layer says them in the card's language. None may name a harm in any language (tests check every
+# translation against data/harm_words.toml). Day names and the list separator come from CLDR.
+CARD_PHRASES = {
+    "title": N_("Support you can contact"),
+    "intro": N_("These services can help you."),
+    "unnamed": N_("Support service"),
+    "phone": N_("Phone"),
+    "text": N_("Text"),
+    "hours": N_("Opening hours"),
+    "always_open": N_("24 hours, every day"),
+    "open_to_all": N_("Open to everyone, whatever your immigration status"),
+    "interpreters": N_("Free interpreters"),
+    "no_status_questions": N_("They will not ask about your immigration status"),
+    "never_shares": N_("Does not share your details with the Home Office"),
+    "consent_or_risk": N_("Shares your details only if you agree, or if a life is at risk"),
+    "home_office_contract": N_("Works under a Home Office contract and shares information with the Home Office"),
+    "statutory": N_("A public body: may share information where the law requires it"),
+    "contact_heading": N_("How they may contact you"),
+    "withheld_number_calls": N_("They may call from a withheld number"),
+    "leaves_voicemail": N_("They may leave a voicemail message"),
+    "sends_texts": N_("They may send text messages"),
+    "sends_letters": N_("They may send letters by post"),
+    "none_listed": N_("These services are no longer listed."),
+    "scan": N_("Scan the code or open the link to see these services online"),
+    "expires": N_("The link works until"),
+    "emergency": N_("In an emergency, call 999. If you cannot speak, press 55 when asked."),
+    "invalid_title": N_("This link does not work"),
+    "expired_title": N_("This link has expired"),
+    "expired_help": N_("You can still call the numbers on your card."),
+    "sample_notice": N_("The services listed here are illustrative sample data: names and numbers are fictional."),
+    "skip": N_("Skip to main content"),
+    "exit": N_("Exit this page"),
+    "exit_hidden": N_("Emergency"),
+    "exit_activated": N_("Loading."),
+    "exit_timed_out": N_("Time ran out: press Shift 3 times quickly to exit this page."),
+    "exit_press_two": N_("Shift, press 2 more times to exit."),
+    "exit_press_one": N_("Shift, press 1 more time to exit."),
+}
+
+
 @dataclass(frozen=True)
 class CardWording:
+    """The card's words in one language: CARD_PHRASES said in it, its day names and list separator."""
+
     code: str
     name: str
     dir: str
@@ -42,23 +86,8 @@ class CardWording:
         return self.phrases[key]
 
 
-def read_phrases(path: str | Path) -> dict[str, CardWording]:
-    """Code and direction are checked here because the page's <html> tag carries them."""
-    with open(path, "rb") as file:
-        document = tomllib.load(file)
-    for code, block in document.items():
-        if not re.fullmatch(r"[a-z]{2,3}", code) or block["dir"] not in _DIRECTIONS:
-            raise ValueError(f"{path}: [{code}] needs a two- or three-letter code and dir ltr or rtl")
-    return {code: CardWording(code, block["name"], block["dir"], block) for code, block in document.items()}
-
-
-def wording_for(phrases: dict[str, CardWording], language: str | None) -> CardWording:
-    """The card's wording in `language`, or English when there is no translation yet."""
-    return phrases.get(language or "en", phrases["en"])
-
-
 def read_harm_words(path: str | Path) -> dict[str, tuple[str, ...]]:
-    """Each card language's words that say what happened to someone."""
+    """Each language's words that say what happened to someone."""
     with open(path, "rb") as file:
         return {code: tuple(block["words"]) for code, block in tomllib.load(file).items()}
 
@@ -67,11 +96,19 @@ def _folded(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_SAME_LETTER)
 
 
+def _written_without_spaces(word: str) -> bool:
+    """Chinese runs its words together: there a harm word is found anywhere, not only at a word's start."""
+    return bool(word) and unicodedata.name(word[0], "").startswith("CJK")
+
+
 @lru_cache(maxsize=32)
 def _harm_pattern(words: tuple[str, ...]) -> re.Pattern:
     # Each word of a phrase may run on ("forced marriages"), and may be split by a space or a hyphen.
-    phrases = (r"\w*\W+".join(map(re.escape, re.split(r"[\s-]+", _folded(word).strip()))) for word in words)
-    return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + ")", re.IGNORECASE)
+    phrases = []
+    for word in words:
+        phrase = r"\w*\W+".join(map(re.escape, re.split(r"[\s-]+", _folded(word).strip())))
+        phrases.append(phrase if _written_without_spaces(word.strip()) else r"(?<!\w)" + phrase)
+    return re.compile("|".join(f"(?:{phrase})" for phrase in phrases), re.IGNORECASE)
 
 
 def names_a_harm(text: str, words: Iterable[str]) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel import Locale
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import Babel, format_date, format_decimal, gettext, ngettext
+from flask_babel import Babel, force_locale, format_date, format_decimal, gettext, ngettext
 from markupsafe import Markup
 from werkzeug.routing import BaseConverter
 
@@ -28,6 +28,7 @@ from directory.languages import (
 )
 from directory.languages import language as language_for
 from directory.listings.wording import long_date, need_terms
+from directory.pathway.cards import CARD_PHRASES, CardWording
 
 
 class LanguageConverter(BaseConverter):
@@ -103,6 +104,17 @@ def local_date(value) -> str:
     if value is None or current_language() is ENGLISH:
         return long_date(value)
     return format_date(value, format="long")
+
+
+def card_wording(code: str | None) -> CardWording:
+    """The support card's words in a language the site speaks (else English), with CLDR's day names."""
+    language = language_for(code)
+    locale = Locale.parse(language.code)
+    with force_locale(language.code):
+        phrases = {key: gettext(msgid) for key, msgid in CARD_PHRASES.items()}
+    phrases["days"] = [locale.days["stand-alone"]["wide"][day] for day in range(7)]  # Monday first
+    phrases["separator"] = locale.list_patterns["standard"]["middle"].replace("{0}", "").replace("{1}", "")
+    return CardWording(language.code, language.name, language.direction, phrases)
 
 
 def bdi(text) -> Markup:

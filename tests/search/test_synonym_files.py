@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from directory.languages import TRANSLATED
 from search.synonyms import SynonymFileError, SynonymTable, normalise_words, read_lines, word_stem
 
 DATA = Path(__file__).resolve().parent.parent.parent / "data"
-LANGUAGES = ("pl", "ro", "pt", "es", "uk", "ar", "fa", "ur", "ckb", "bn", "ti", "sq", "vi", "zh", "tr")
+LANGUAGES = tuple(language.code for language in TRANSLATED)  # every language the public site speaks
 NEEDS = ("domestic abuse", "rape", "modern slavery", "forced marriage", "honour based abuse", "fgm", "stalking",
          "refuge", "asylum", "interpreter", "children", "hate crime", "mental health")
 

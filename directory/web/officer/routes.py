@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from directory.clock import uk_today
 from directory.db import session_scope
+from directory.languages import BY_CODE, LANGUAGES
 from directory.listings.queries import (
     listed_service_choices,
     parse_id,
@@ -18,23 +19,21 @@ from directory.listings.queries import (
 )
 from directory.models import Role
 from directory.pathway import referrals
-from directory.pathway.cards import card_entry, qr_svg, read_harm_words, read_phrases, wording_for
+from directory.pathway.cards import card_entry, qr_svg, read_harm_words
 from directory.pathway.rulebook import current_rules
 from directory.pathway.rules import AGE_GROUPS, CRIME_TYPES, RISKS, ROLES, PolicySettings, evaluate
 from directory.pathway.services import services_for_pathway
 from directory.pathway.shortlists import ShortlistExpired, ShortlistInvalid, expires_on, make_token, read_token
 from directory.web.context import get_geocoder, get_indexer, get_session
+from directory.web.i18n import card_wording
 from directory.web.officer import officer
 from directory.web.officer.forms import PathwayForm, ReferralForm, SupportCardForm
 from directory.web.staff.access import acting_user, requires
 
 
-def _phrases():
-    return read_phrases(current_app.config["CARD_PHRASES_FILE"])
-
-
 def _card_languages() -> list[tuple[str, str]]:
-    return [(code, wording.name) for code, wording in _phrases().items()]
+    """A card can be printed in every language the public site speaks."""
+    return [(language.code, language.name) for language in LANGUAGES]
 
 
 @officer.route("/pathway", methods=["GET", "POST"])
@@ -49,7 +48,7 @@ def pathway():
     result = evaluate(current_rules(db), answers, settings)
     resolution, place = place_for_search(db, indexer.gazetteer, form.where.data or "", None, get_geocoder())
     found = services_for_pathway(db, indexer, result, answers, place)
-    card = SupportCardForm(formdata=None, language=answers.language if answers.language in _phrases() else "en")
+    card = SupportCardForm(formdata=None, language=answers.language if answers.language in BY_CODE else "en")
     card.language.choices = _card_languages()
     district = place.area_codes[0] if place and place.area_codes else ""
     overdue = {rule.key for rule in result.applied if rule.review_overdue(uk_today())}
@@ -71,8 +70,7 @@ def support_card():
     form.services.choices = [(str(service.id), service.name) for service in listed]
     if not form.validate_on_submit() or not listed:
         return render_template("officer/card_problem.html", form=form), 400
-    phrases = _phrases()
-    wording = wording_for(phrases, form.language.data)
+    wording = card_wording(form.language.data)
     harm_words = read_harm_words(current_app.config["HARM_WORDS_FILE"])
     entries = [card_entry(service, wording, harm_words) for service in listed]
     if form.discreet.data:
@@ -81,23 +79,22 @@ def support_card():
     token = make_token(current_app.secret_key, [s.id for s in listed], wording.code)
     link = url_for("officer.shortlist", token=token, _external=True)
     return render_template("officer/card.html", entries=entries, link=link, qr=Markup(qr_svg(link)),
-                           wording=wording, english=phrases["en"], discreet=False,
+                           wording=wording, english=card_wording("en"), discreet=False,
                            expires=expires_on(datetime.now(timezone.utc), current_app.config["SHORTLIST_DAYS"]))
 
 
 @officer.get("/s/<token>")
 def shortlist(token: str):
     """Public: the page a support card's QR code opens, in the card's language. It never says why the card was given."""
-    phrases = _phrases()
     try:
         chosen = read_token(current_app.secret_key, token, current_app.config["SHORTLIST_DAYS"])
     except ShortlistExpired as expired:
-        return render_template("officer/shortlist_expired.html", wording=wording_for(phrases, expired.language),
-                               english=phrases["en"], title="expired_title"), 410
+        return render_template("officer/shortlist_expired.html", wording=card_wording(expired.language),
+                               english=card_wording("en"), title="expired_title"), 410
     except ShortlistInvalid:
-        return render_template("officer/shortlist_expired.html", wording=phrases["en"], english=phrases["en"],
-                               title="invalid_title"), 404
-    wording = wording_for(phrases, chosen.language)
+        return render_template("officer/shortlist_expired.html", wording=card_wording("en"),
+                               english=card_wording("en"), title="invalid_title"), 404
+    wording = card_wording(chosen.language)
     harm_words = read_harm_words(current_app.config["HARM_WORDS_FILE"])
     services = public_services_in_order(get_session(), [str(i) for i in chosen.service_ids])
     return render_template("officer/shortlist.html", wording=wording,
