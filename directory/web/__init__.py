@@ -5,7 +5,7 @@ import secrets
 
 from flask import Flask, abort, current_app, g, render_template, request
 from flask_login import current_user
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from directory.web.api import api as api_blueprint
 from directory.web.api.responses import error_response
@@ -75,6 +75,14 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _bad_request(error):
+    """A refused form (an expired or forged token, a NUL character) gets a page that says so, with Exit this page."""
+    if _wants_json():
+        return error_response(400, "Bad request")
+    reason = error.description if isinstance(error, CSRFError) else None
+    return render_template("errors/400.html", reason=reason), 400
+
+
 def _not_found(_error):
     if _wants_json():
         return error_response(404, "Not found")
@@ -121,6 +129,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     init_i18n(app)
     limiter.init_app(app)
+    app.register_error_handler(400, _bad_request)
     app.register_error_handler(403, _forbidden)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(429, _too_many_requests)

@@ -129,7 +129,18 @@ def _unchecked_languages(sign_offs_file: str) -> set[str]:
             if lang.code not in signed or signed[lang.code].digest != catalogue_digest(lang)}
 
 
+def _check_compiled() -> None:
+    """Flask-Babel falls back to English without a word when a catalogue is not compiled: refuse to start instead."""
+    stale = [lang.code for lang in TRANSLATED
+             if not lang.catalogue.with_suffix(".mo").exists()
+             or lang.catalogue.with_suffix(".mo").stat().st_mtime < lang.catalogue.stat().st_mtime]
+    if stale:
+        raise RuntimeError(f"The catalogues of {', '.join(stale)} are not compiled: run `make translations` "
+                           "(or `pybabel compile -d data/translations`).")
+
+
 def init_i18n(app: Flask) -> None:
+    _check_compiled()
     app.url_map.converters["lang"] = LanguageConverter
     Babel(app, locale_selector=_locale, default_translation_directories=str(TRANSLATIONS))
     app.extensions["unchecked_languages"] = _unchecked_languages(app.config["TRANSLATION_SIGN_OFFS"])

@@ -28,7 +28,7 @@ def test_exit_this_page_button_leaves_and_replaces_the_page_in_history(page, liv
 
 def test_pressing_shift_three_times_leaves(page, live_server, exit_site):
     page.goto(live_server + "/search?q=forced+marriage")
-    page.locator("body").click()
+    page.locator("h1").click()  # focus the page without following a link
     for _ in range(3):
         page.keyboard.press("Shift")
     page.wait_for_url(f"https://{EXIT_HOST}/**")

@@ -145,3 +145,26 @@ def test_the_service_page_keeps_the_search_it_was_opened_from(sample_client):
     assert back.group(1).startswith("/pl/search?") and "where=Brighton" in back.group(1)
     opened_directly = sample_client.get(link.split("?")[0]).get_data(as_text=True)
     assert "govuk-back-link" not in opened_directly
+
+
+def test_a_refused_report_says_why_in_the_visitors_language_with_the_exit_button(sample_client, a_service):
+    path = f"/pl/services/{a_service}/report"
+    response = sample_client.post(path, data={"csrf_token": "forged", "kind": "something_else"})
+    assert response.status_code == 400
+    html = unescape(response.get_data(as_text=True))
+    assert translation("pl", "The form has expired or did not come from this site. Open it again.") in html
+    assert translation("pl", "Exit this page") in html and '<html lang="pl" dir="ltr"' in html
+
+
+def test_an_uncompiled_catalogue_stops_the_app_rather_than_falling_back_to_english(tmp_path, monkeypatch):
+    import directory.languages
+
+    for language in TRANSLATED:  # compiled, as `make install` leaves them, except Polish, changed since
+        folder = tmp_path / "translations" / language.code / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / "messages.po").write_bytes(language.catalogue.read_bytes())
+        if language.code != "pl":
+            (folder / "messages.mo").write_bytes(language.catalogue.with_suffix(".mo").read_bytes())
+    monkeypatch.setattr(directory.languages, "TRANSLATIONS", tmp_path / "translations")
+    with pytest.raises(RuntimeError, match=r"The catalogues of pl are not compiled: run `make translations`"):
+        _app(tmp_path, load_sample=False)

@@ -47,6 +47,8 @@ POLICY = {
     "staff.restore_pathway_rule": Role.EDITOR,
     "staff.rule_proposals": Role.EDITOR,
     "staff.rule_proposal": Role.EDITOR,
+    "staff.languages": Role.EDITOR,
+    "staff.edit_page": Role.EDITOR,
     "staff.decide_rule_proposal": Role.APPROVER,
     "officer.pathway": Role.OFFICER,
     "officer.support_card": Role.OFFICER,
@@ -86,7 +88,8 @@ def one_of_everything(app):
         session.commit()
         values = {"service_id": service.id, "entity_id": service.id, "organisation_id": service.organization_id,
                   "term_id": need.id, "report_id": report.id, "user_id": target.id, "change_id": change.id,
-                  "rule_id": rule.id, "proposal_id": proposal.id, "token": "not-a-link"}
+                  "rule_id": rule.id, "proposal_id": proposal.id, "token": "not-a-link",
+                  "slug": "if-you-tell-the-police", "code": "pl"}
         return accounts, values
 
 
