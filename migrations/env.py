@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 from directory import models  # noqa: F401  (registers the tables on the metadata)
 from directory.accounts import audit, second_factor  # noqa: F401  (tables kept in their feature packages)
 from directory.content import pages  # noqa: F401
+from directory.evidence import tallies  # noqa: F401
 
 target_metadata = SQLModel.metadata
 engine = context.config.attributes["engine"]

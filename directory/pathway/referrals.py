@@ -27,6 +27,11 @@ so every row of every table, and the total, has at least two possible values: no
 "fewer than 5" in particular, can be worked out exactly from everything on the page. Whether to
 withhold depends only on what would be shown, so knowing the rule tells a reader nothing more.
 Not covered: comparing the page before and after a referral is recorded (the counts are live).
+
+Whether the officer had a concern about the victim's immigration status, and whether the victim may
+have no recourse to public funds, are never on the record: `record_referral` adds one to a monthly
+tally by district and the two answers (directory/evidence/tallies.py), in the same transaction, and
+the tallies are published by the same rules (directory/evidence/referral_tallies.py).
 """
 
 import uuid
@@ -37,6 +42,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 from sqlmodel import delete, select
 
+from directory.evidence.tallies import NOT_ASKED, ReferralTally, add_one, month_of
 from directory.listings.review import months_before
 from directory.models import ReferralRecord, Service, User
 
@@ -66,17 +72,23 @@ class ReferralCounts:
 
 
 def record_referral(session: Session, *, service_id: uuid.UUID, referred_on: date, crime_type: str, risk: str,
-                    consent: bool, officer: User, district_code: str | None) -> ReferralRecord:
+                    consent: bool, officer: User, district_code: str | None, immigration_concern: str = NOT_ASKED,
+                    nrpf: str = NOT_ASKED) -> ReferralRecord:
+    """Record a referral, and count its immigration and public funds answers in the tallies only."""
     record = ReferralRecord(service_id=service_id, referred_on=referred_on, crime_type=crime_type, risk=risk,
                             consent=consent, officer_id=officer.id, district_code=district_code)
     session.add(record)
+    add_one(session, ReferralTally, month=month_of(referred_on), district=district_code or "",
+            immigration_concern=immigration_concern, nrpf=nrpf)
     return record
 
 
 def purge_expired(session: Session, today: date, retention_months: int) -> int:
-    """Delete records made before the retention period began; returns how many went."""
+    """Delete records made before the retention period began, and the tallies of months wholly before it;
+    returns how many records went."""
     cutoff = months_before(today, retention_months)
     result = session.exec(delete(ReferralRecord).where(ReferralRecord.referred_on < cutoff))
+    session.exec(delete(ReferralTally).where(ReferralTally.month < month_of(cutoff)))
     return result.rowcount
 
 
@@ -106,12 +118,12 @@ def possible_totals(tables: dict[str, tuple[Count, ...]], total: Count) -> range
     return range(lowest, stop)
 
 
-def publish(tallies: dict[str, Counter]) -> ReferralCounts:
+def publish(tallies: dict[str, Counter], dimensions: tuple[str, ...] = DIMENSIONS) -> ReferralCounts:
     """The tables to show for exact tallies (every dimension's tally adds up to the same total):
     rounded, ordered by what is shown, and withheld whole if the total could be worked out."""
-    referrals = sum(tallies[DIMENSIONS[0]].values())
+    referrals = sum(tallies[dimensions[0]].values())
     tables = {}
-    for dimension in DIMENSIONS:
+    for dimension in dimensions:
         rows = [Count(str(label), rounded(n)) for label, n in tallies[dimension].items()]
         if dimension == "month":
             rows.sort(key=lambda count: count.label)
@@ -120,7 +132,7 @@ def publish(tallies: dict[str, Counter]) -> ReferralCounts:
         tables[dimension] = tuple(rows)
     total = Count("Total", rounded(referrals))
     if referrals and len(possible_totals(tables, total)) < 2:
-        return ReferralCounts(tables={dimension: () for dimension in DIMENSIONS}, total=None, withheld=True)
+        return ReferralCounts(tables={dimension: () for dimension in dimensions}, total=None, withheld=True)
     return ReferralCounts(tables=tables, total=total)
 
 

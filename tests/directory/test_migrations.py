@@ -4,11 +4,13 @@ from datetime import date
 
 from alembic import command
 from sqlalchemy import inspect, text
+from sqlmodel import select
 
 from directory.db import alembic_config
-from directory.models import Answer, Service
-from directory.pathway import rulebook
-from tests.factories import make_service
+from directory.evidence.tallies import ReferralTally
+from directory.models import Answer, Role, Service
+from directory.pathway import referrals, rulebook
+from tests.factories import make_service, make_user
 
 LED_BY_AND_FOR = {"led_by_and_for", "led_by_and_for_note", "led_by_and_for_checked_on"}
 
@@ -55,3 +57,20 @@ def test_0006_gives_rules_owners_and_dates_through_the_shipped_file_and_drops_cr
     session.commit()
     assert len(done.upgraded) == len(rulebook.rule_rows(session)) and not done.proposed
     assert rulebook.due_for_review(session, date(2026, 11, 28)) == []
+
+
+def test_0011_counts_referrals_already_recorded_as_not_asked(app, session):
+    officer, service = make_user(session, Role.OFFICER), make_service(session, "Harbour advice")
+    days = ((date(2026, 10, 2), "E07000226"), (date(2026, 10, 30), "E07000226"), (date(2026, 11, 1), None))
+    for day, district in days:
+        referrals.record_referral(session, service_id=service.id, referred_on=day, crime_type="fraud", risk="high",
+                                  consent=True, officer=officer, district_code=district)
+    session.commit()
+    session.close()
+    config = alembic_config(app.extensions["database"])
+    command.downgrade(config, "0010")
+    assert "referral_tally" not in inspect(app.extensions["database"]).get_table_names()
+    command.upgrade(config, "head")
+    assert sorted((t.month, t.district, t.immigration_concern, t.nrpf, t.count)
+                  for t in session.exec(select(ReferralTally))) == [
+        ("2026-10", "E07000226", "not_asked", "not_asked", 2), ("2026-11", "", "not_asked", "not_asked", 1)]

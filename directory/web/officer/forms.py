@@ -16,11 +16,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from directory.clock import uk_today
+from directory.evidence.tallies import NOT_ASKED
 from directory.pathway.rules import AGE_GROUPS, CRIME_TYPES, GENDERS, RISKS, ROLES, Answers
 from directory.web.fields import DayMonthYearField
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 YES_NO_NOT_KNOWN = [*YES_NO, SelectChoice("not_known", "Not known")]
+YES_NO_NOT_ASKED = [*YES_NO, SelectChoice(NOT_ASKED, "Not asked")]
 
 
 def _choices(labels: dict[str, str]) -> list[SelectChoice]:
@@ -110,6 +112,14 @@ class ReferralForm(FlaskForm):
     consent = RadioField("Did the victim consent to the referral?", choices=YES_NO, widget=GovRadioInput(),
                          validators=_required("Say whether the victim consented"))
     district_code = SelectField("District where the victim is", widget=GovSelect(), validators=[Optional()])
+    # Counted in monthly tallies only, never kept on the record (directory/evidence/referral_tallies.py).
+    immigration_concern = RadioField("Was there any concern about the victim's immigration status?",
+                                     choices=YES_NO_NOT_ASKED, widget=GovRadioInput(), default=NOT_ASKED,
+                                     validators=_required("Say whether there was a concern, or not asked"))
+    nrpf = RadioField("Might the victim have no recourse to public funds?", choices=YES_NO_NOT_ASKED,
+                      widget=GovRadioInput(), default=NOT_ASKED,
+                      validators=_required("Say whether the victim might have no recourse to public funds, "
+                                           "or not asked"))
     submit = SubmitField("Record the referral", widget=GovSubmitInput())
 
     def validate_referred_on(self, field) -> None:

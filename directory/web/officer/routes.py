@@ -9,6 +9,8 @@ from markupsafe import Markup
 
 from directory.clock import uk_today
 from directory.db import session_scope
+from directory.evidence.referral_tallies import referral_tally_counts
+from directory.evidence.unmet import count_pathway
 from directory.languages import BY_CODE, LANGUAGES
 from directory.listings.queries import (
     listed_service_choices,
@@ -48,6 +50,7 @@ def pathway():
     result = evaluate(current_rules(db), answers, settings)
     resolution, place = place_for_search(db, indexer.gazetteer, form.where.data or "", None, get_geocoder())
     found = services_for_pathway(db, indexer, result, answers, place)
+    count_pathway(db, found, answers, place, resolution, uk_today())
     card = SupportCardForm(formdata=None, language=answers.language if answers.language in BY_CODE else "en")
     card.language.choices = _card_languages()
     district = place.area_codes[0] if place and place.area_codes else ""
@@ -117,7 +120,8 @@ def new_referral():
         referrals.record_referral(
             db, service_id=uuid.UUID(form.service_id.data), referred_on=form.referred_on.data,
             crime_type=form.crime_type.data, risk=form.risk.data, consent=form.consent.data == "yes",
-            officer=acting_user(), district_code=form.district_code.data or None)
+            officer=acting_user(), district_code=form.district_code.data or None,
+            immigration_concern=form.immigration_concern.data, nrpf=form.nrpf.data)
         db.commit()
         flash("Referral recorded for the counts: no crime reference and nothing about the victim was stored.",
               "success")
@@ -129,7 +133,8 @@ def new_referral():
 @requires(Role.EDITOR)
 def referral_counts():
     labels = {"crime_type": CRIME_TYPES, "district": dict(_district_choices()[1:])}
-    return render_template("officer/counts.html", counts=referrals.referral_counts(get_session(), labels),
+    counts = referrals.referral_counts(get_session(), labels)
+    return render_template("officer/counts.html", counts=counts, tallies=referral_tally_counts(get_session(), counts),
                            smallest=referrals.SMALLEST_SHOWN, rounded_to=referrals.ROUNDED_TO,
                            retention=current_app.config["REFERRAL_RETENTION_MONTHS"])
 

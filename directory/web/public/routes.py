@@ -5,6 +5,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 
 from directory.clock import uk_now, uk_today
 from directory.content.pages import PAGE_KINDS, page_text
+from directory.evidence.unmet import count_search
 from directory.listings.dead_ends import found_few, round_the_clock_help
 from directory.listings.queries import (
     AUDIENCE_TAXONOMY,
@@ -53,7 +54,9 @@ def search():
     resolution, place = place_for_search(session, indexer.gazetteer, form.where.data or "", form.browser_point(),
                                          get_geocoder())
     search_request = form.to_request(_page_number(), current_app.config["RESULTS_PER_PAGE"], uk_now())
-    results = indexer.search(session, form.near(search_request, place, resolution))
+    located = form.near(search_request, place, resolution)
+    results = indexer.search(session, located)
+    count_search(session, indexer.engine.synonyms, located, place, resolution, results, uk_today())
     services = public_services_by_id(session, [hit.service_id for hit in results.hits + results.national])
     return render_template("public/search.html", form=form, results=results, services=services, place=place,
                            resolution=resolution, describe_place=indexer.gazetteer.describe,

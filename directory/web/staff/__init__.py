@@ -20,6 +20,7 @@ STAFF_NAVIGATION = [
     ("staff.pathway_rules", "Pathway rules", Role.EDITOR),
     ("staff.languages", "Languages and pages", Role.EDITOR),
     ("officer.referral_counts", "Referral counts", Role.EDITOR),
+    ("staff.unmet_need", "Unmet need", Role.EDITOR),
     ("staff.users", "Accounts", Role.ADMIN),
     ("staff.security_log", "Security log", Role.ADMIN),
 ]
@@ -37,5 +38,6 @@ from directory.web.staff import (  # noqa: E402,F401
     second_step,
     security_log,
     transfers,
+    unmet_need,
     users,
 )

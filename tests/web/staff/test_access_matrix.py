@@ -54,6 +54,7 @@ POLICY = {
     "officer.support_card": Role.OFFICER,
     "officer.new_referral": Role.OFFICER,
     "officer.referral_counts": Role.EDITOR,
+    "staff.unmet_need": Role.EDITOR,
     "officer.shortlist": None,
     "staff.users": Role.ADMIN,
     "staff.new_user": Role.ADMIN,

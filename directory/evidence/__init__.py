@@ -1,0 +1,1 @@
+"""Evidence for commissioners: coverage gaps, unmet need and referral tallies, with small cells suppressed."""
