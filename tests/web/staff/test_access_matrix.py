@@ -33,6 +33,10 @@ POLICY = {
     "staff.edit_term": Role.EDITOR,
     "staff.term_history": Role.EDITOR,
     "staff.review": Role.EDITOR,
+    "staff.coverage": Role.EDITOR,
+    "staff.languages": Role.EDITOR,
+    "staff.edit_page": Role.EDITOR,
+    "staff.coverage_spreadsheet": Role.EDITOR,
     "staff.reports": Role.EDITOR,
     "staff.handle_report": Role.EDITOR,
     "staff.import_data": Role.EDITOR,
@@ -86,7 +90,8 @@ def one_of_everything(app):
         session.commit()
         values = {"service_id": service.id, "entity_id": service.id, "organisation_id": service.organization_id,
                   "term_id": need.id, "report_id": report.id, "user_id": target.id, "change_id": change.id,
-                  "rule_id": rule.id, "proposal_id": proposal.id, "token": "not-a-link"}
+                  "rule_id": rule.id, "proposal_id": proposal.id, "token": "not-a-link",
+                  "slug": "help-without-the-police", "code": "pl"}
         return accounts, values
 
 
