@@ -99,7 +99,7 @@ def _load_synthetic_directory(app, size: int) -> None:
     )
 
     with Session(app.extensions["database"]) as session:
-        import_package(session, REPO / "data" / "sample")
+        import_package(session, REPO / "data" / "sample", allow_fictional_phones=True)  # the sample's drama numbers
         terms = {t.code: t.id for t in session.exec(select(TaxonomyTerm)).all()}
         organization = Organization(name="Synthetic Trust", description="Benchmark data.")
         session.add(organization)

@@ -69,7 +69,7 @@ def terms_of(service: Service, link_type: str) -> list:
     return [a.taxonomy_term for a in service.attributes if a.link_type == link_type]
 
 
-def _area_code(area, gazetteer: Gazetteer) -> str | None:
+def service_area_code(area, gazetteer: Gazetteer) -> str | None:
     """The ONS code a service area stands for: from its URI, else from its name."""
     if area.uri:
         return area.uri.rstrip("/").rsplit("/", 1)[-1]
@@ -131,7 +131,7 @@ def service_document(service: Service, gazetteer: Gazetteer) -> dict:
         "delivery": ",".join(t.code for t in terms_of(service, "delivery") if t.code),
         "languages": ",".join(language.code for language in service.languages if language.code),
         "flags": ",".join(service_flags(service)),
-        "areas": ",".join(filter(None, (_area_code(area, gazetteer) for area in service.service_areas))),
+        "areas": ",".join(filter(None, (service_area_code(area, gazetteer) for area in service.service_areas))),
         "name_sort": service.name.casefold(),
         "modified": _milliseconds(service.last_modified),
         "latitude": point.latitude if point else None,

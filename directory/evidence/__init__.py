@@ -1,1 +1,2 @@
-"""Evidence for commissioners: coverage gaps, unmet need and referral tallies, with small cells suppressed."""
+"""Evidence for commissioners: coverage of needs by district, unmet need and referral tallies, and the one
+suppression scheme for small numbers."""

@@ -1,38 +1,114 @@
-"""PLACEHOLDER (helper B's worktree): helper A's suppression module replaces this file on merge.
+"""Hiding small counts of people so that no one can be picked out, by one scheme for every table.
 
-Small-cell suppression for the evidence tables: counts of 1 to SMALL_CELL - 1 are hidden, and enough
-other cells with them that a hidden cell cannot be worked out from a row's or a column's total.
+A count from 1 to SMALL_CELL - 1 is never shown (primary suppression). Hiding it is not enough when
+the table's row and column totals are shown too: a row of 12 whose other cells show 9 gives the
+hidden 3 away. So every row and column that has a hidden cell gets at least a second one
+(secondary suppression), the smallest other count in it, and that is repeated until nothing
+changes, since each new hidden cell can leave a line elsewhere with only one. A reader then has
+at least two unknowns in every line, and each hidden cell can take more than one value.
+
+Two lines each with two hidden cells are not always enough: hidden cells must form loops (see
+`_cell_closing_a_cycle`), so the smallest count closing a loop is hidden too. Only positive counts
+are chosen: every hidden cell is then at least 1, and each can move up or down by one along its loop
+with the totals unchanged. A hidden zero could not move down, and would pin its loop.
+
+Not covered: the totals alone can sometimes pin a cell before anything is hidden (a row of zeros
+beside a column whose other cells are known: a column of 7 and a row of 10 beside a zero row
+leave a 3; or a hidden total of 1 to 4 that the grand total gives back). No pattern of hidden cells
+helps then, only leaving totals out; tests/directory/evidence/test_suppression.py checks, by trying every
+table, that our pattern never reveals more than hiding every count but the zeros would. Counts of services, not
+people (the coverage matrix), need none of this.
 """
 
 SMALL_CELL = 5  # a count from 1 to SMALL_CELL - 1 is never shown
 
+Cell = tuple[int, int]
 
-def _is_small(value: int) -> bool:
-    return 0 < value < SMALL_CELL
+
+def is_small(count: int) -> bool:
+    return 0 < count < SMALL_CELL
+
+
+def suppressed_total(values: list[int]) -> int | None:
+    """The total of `values`, or None when it is small (1 to SMALL_CELL - 1). Zero is shown."""
+    total = sum(values)
+    return None if is_small(total) else total
 
 
 def suppress(rows: list[list[int]]) -> list[list[int | None]]:
     """The same table with small cells hidden (None), plus as few other cells as needed so that no hidden
     cell can be worked out from the shown cells and the row and column totals (which callers show computed
     from the ORIGINAL counts). Zero is shown (it reveals no one)."""
-    hidden = {(r, c) for r, row in enumerate(rows) for c, value in enumerate(row) if _is_small(value)}
-    lines = [[(r, c) for c in range(len(row))] for r, row in enumerate(rows)]
-    width = max((len(row) for row in rows), default=0)
-    lines += [[(r, c) for r in range(len(rows)) if c < len(rows[r])] for c in range(width)]
-    changed = True
+    if not rows:
+        return []
+    width = len(rows[0])
+    if any(len(row) != width for row in rows):
+        raise ValueError("every row of a table must have the same number of cells")
+    lines = _lines(len(rows), width)
+    hidden = {(r, c) for r, row in enumerate(rows) for c, count in enumerate(row) if is_small(count)}
+    changed = bool(hidden)
     while changed:
         changed = False
         for line in lines:
-            if len([cell for cell in line if cell in hidden]) != 1:
-                continue
-            others = [cell for cell in line if cell not in hidden and rows[cell[0]][cell[1]] > 0]
-            if others:
-                hidden.add(min(others, key=lambda cell: (rows[cell[0]][cell[1]], cell)))
+            if sum(cell in hidden for cell in line) == 1:
+                second = _second_cell(rows, line, hidden)
+                if second is not None:
+                    hidden.add(second)
+                    changed = True
+        if not changed:
+            closing = _cell_closing_a_cycle(rows, hidden)
+            if closing is not None:
+                hidden.add(closing)
                 changed = True
-    return [[None if (r, c) in hidden else value for c, value in enumerate(row)] for r, row in enumerate(rows)]
+    return [[None if (r, c) in hidden else count for c, count in enumerate(row)] for r, row in enumerate(rows)]
 
 
-def suppressed_total(values: list[int]) -> int | None:
-    """A total shown only if not small (None if 1..SMALL_CELL-1)."""
-    total = sum(values)
-    return None if _is_small(total) else total
+def _lines(height: int, width: int) -> list[list[Cell]]:
+    """Every row, then every column, as the cells in it."""
+    return ([[(r, c) for c in range(width)] for r in range(height)]
+            + [[(r, c) for r in range(height)] for c in range(width)])
+
+
+def _second_cell(rows: list[list[int]], line: list[Cell], hidden: set[Cell]) -> Cell | None:
+    """The shown cell of `line` to hide beside its one hidden cell: the smallest positive count. Never a zero:
+    a hidden zero pins its partners as soon as a reader guesses it (see the module's note)."""
+    positive = [cell for cell in line if cell not in hidden and _count(rows, cell) > 0]
+    return min(positive, key=lambda cell: (_count(rows, cell), cell)) if positive else None
+
+
+def _cell_closing_a_cycle(rows: list[list[int]], hidden: set[Cell]) -> Cell | None:
+    """A cell to hide so that a hidden cell no longer stands alone between two groups of lines.
+
+    Think of rows and columns as points and hidden cells as links between them. A hidden cell can
+    change (with others moving to keep every total) only if it lies on a loop of links; a link whose
+    removal splits the points in two (a bridge) is pinned by the totals. The fix hides the smallest shown
+    count linking the two sides, which closes a loop through it.
+    """
+    # Every line counts as a point with a known total, even one whose total is hidden: a reader who could
+    # bound that total well would know nearly as much, so the loops must not rely on it.
+    links = {(r, c): (("row", r), ("column", c)) for r, c in hidden}
+    for cell in sorted(hidden):
+        side = _reachable(links[cell][0], [ends for other, ends in links.items() if other != cell])
+        if links[cell][1] in side:
+            continue
+        shown = [(r, c) for r, row in enumerate(rows) for c in range(len(row)) if (r, c) not in hidden]
+        crossing = [(r, c) for r, c in shown if rows[r][c] > 0 and (("row", r) in side) != (("column", c) in side)]
+        if crossing:
+            return min(crossing, key=lambda other: (_count(rows, other), other))
+    return None
+
+
+def _reachable(start: tuple, links: list[tuple[tuple, tuple]]) -> set[tuple]:
+    reached, frontier = {start}, [start]
+    while frontier:
+        point = frontier.pop()
+        for one, other in links:
+            for here, there in ((one, other), (other, one)):
+                if here == point and there not in reached:
+                    reached.add(there)
+                    frontier.append(there)
+    return reached
+
+
+def _count(rows: list[list[int]], cell: Cell) -> int:
+    return rows[cell[0]][cell[1]]

@@ -222,3 +222,20 @@ def test_staff_pages_request_nothing_from_other_hosts(open_browser, staff_server
         page.goto(path)
         page.wait_for_load_state("networkidle")
     assert hosts == {urlparse(staff_server).netloc}
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_coverage_page_has_no_accessibility_violations_and_prints_without_its_form(open_browser, width):
+    page = open_browser(EDITOR, bypass_csp=True, viewport={"width": width, "height": 800})
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Coverage").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Coverage")
+    page.get_by_label("Are commissioned by the Police and Crime Commissioner").check()
+    page.get_by_role("button", name="Show coverage").click()
+    expect(page).to_have_url(re.compile(r"/staff/coverage\?.*commissioned=yes"))
+    expect(page.get_by_role("img", name=re.compile("^Heat-map of services open regardless"))).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("^Coverage by area and need"))).to_be_visible()
+    assert accessibility_violations(page) == [], f"at {width} px"
+    assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth"), "scrolls sideways"
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Show coverage")).to_be_hidden()
+    expect(page.get_by_text(re.compile("^Counted on "))).to_be_visible()

@@ -20,6 +20,7 @@ STAFF_NAVIGATION = [
     ("staff.pathway_rules", "Pathway rules", Role.EDITOR),
     ("staff.languages", "Languages and pages", Role.EDITOR),
     ("officer.referral_counts", "Referral counts", Role.EDITOR),
+    ("staff.coverage", "Coverage", Role.EDITOR),
     ("staff.unmet_need", "Unmet need", Role.EDITOR),
     ("staff.users", "Accounts", Role.ADMIN),
     ("staff.security_log", "Security log", Role.ADMIN),
@@ -28,6 +29,7 @@ STAFF_NAVIGATION = [
 # Routes register on import.
 from directory.web.staff import (  # noqa: E402,F401
     auth,
+    coverage,
     editing,
     languages,
     moderation,

@@ -33,6 +33,8 @@ POLICY = {
     "staff.edit_term": Role.EDITOR,
     "staff.term_history": Role.EDITOR,
     "staff.review": Role.EDITOR,
+    "staff.coverage": Role.EDITOR,
+    "staff.coverage_spreadsheet": Role.EDITOR,
     "staff.reports": Role.EDITOR,
     "staff.handle_report": Role.EDITOR,
     "staff.import_data": Role.EDITOR,

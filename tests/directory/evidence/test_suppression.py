@@ -1,0 +1,126 @@
+"""Small counts are hidden, and no hidden count can be worked out from what is shown: checked by brute force."""
+
+import random
+
+from directory.evidence.suppression import SMALL_CELL, suppress, suppressed_total
+
+# Small enough to try every table in a couple of seconds; 4 x 4 works too, in about a minute.
+SHAPES = [(2, 2), (2, 3), (3, 2), (3, 3), (2, 4), (4, 2)]
+
+
+def _lines(height: int, width: int) -> list[list[tuple[int, int]]]:
+    every = [(r, c) for r in range(height) for c in range(width)]
+    return [[(r, c) for c in range(width)] for r in range(height)] + [
+        [(r, c) for r in range(height)] for c in range(width)] + [every]
+
+
+def possible_values(rows: list[list[int]], shown: list[list[int | None]],
+                    only: tuple[int, int] | None = None) -> dict[tuple[int, int], set[int]]:
+    """Every value each hidden cell can take in some table that agrees with everything on the page: the shown
+    cells, every row and column total and the grand total as suppressed_total shows them (a hidden total is
+    1 to 4), and that no count is negative or above the grand total. Found by trying every table (depth first,
+    cutting branches no total allows), stopping once every hidden cell (or `only` that one) has two values."""
+    height, width = len(rows), len(rows[0])
+    bound = max(SMALL_CELL - 1, sum(map(sum, rows)))
+    hidden = [(r, c) for r in range(height) for c in range(width) if shown[r][c] is None]
+    position = {cell: i for i, cell in enumerate(hidden)}
+    constraints = []  # [low, high, variables]: the hidden cells of a line add up to between low and high
+    for line in _lines(height, width):
+        total = suppressed_total([rows[r][c] for r, c in line])
+        low, high = (1, SMALL_CELL - 1) if total is None else (total, total)
+        known = sum(shown[r][c] for r, c in line if shown[r][c] is not None)
+        constraints.append((low - known, high - known, [position[cell] for cell in line if cell in position]))
+    touching = [[k for k, (_, _, variables) in enumerate(constraints) if i in variables] for i in range(len(hidden))]
+    assigned_sum = [0] * len(constraints)
+    left = [len(variables) for _, _, variables in constraints]
+    seen = [set() for _ in hidden]
+    values = [0] * len(hidden)
+    watched = [seen[position[only]]] if only else seen
+
+    def search(i: int) -> bool:
+        """True once every hidden cell has two possible values (no need to look further)."""
+        if i == len(hidden):
+            for cell_values, value in zip(seen, values):
+                cell_values.add(value)
+            return all(len(cell_values) >= 2 for cell_values in watched)
+        low, high = 0, bound
+        for k in touching[i]:
+            c_low, c_high, _ = constraints[k]
+            high = min(high, c_high - assigned_sum[k])
+            if left[k] == 1:
+                low = max(low, c_low - assigned_sum[k])
+        for value in range(low, high + 1):
+            ok = True
+            for k in touching[i]:
+                assigned_sum[k] += value
+                left[k] -= 1
+                if assigned_sum[k] + bound * left[k] < constraints[k][0]:
+                    ok = False
+            if ok:
+                values[i] = value
+                done = search(i + 1)
+            for k in touching[i]:
+                assigned_sum[k] -= value
+                left[k] += 1
+            if ok and done:
+                return True
+        return False
+
+    if all(low <= 0 <= high for low, high, variables in constraints if not variables):
+        search(0)
+    return {cell: seen[position[cell]] for cell in hidden}
+
+
+def test_small_counts_are_hidden_with_the_smallest_others_around_them_and_zero_is_shown():
+    # 3 is small; 6 is the smallest other count in its row, 7 in its column; then 12 partners 6 in theirs.
+    assert suppress([[0, 7, 12], [9, 3, 6]]) == [[0, None, None], [9, None, None]]
+
+
+def test_a_hidden_cell_gets_a_partner_in_its_row_and_its_column():
+    shown = suppress([[3, 9, 20], [8, 10, 30], [15, 40, 50]])
+    assert shown[0][0] is None
+    assert sum(cell is None for cell in shown[0]) >= 2
+    assert sum(row[0] is None for row in shown) >= 2
+    for line in [*shown, *zip(*shown)]:
+        assert sum(cell is None for cell in line) != 1
+
+
+def test_the_smallest_other_count_is_hidden_beside_a_small_one():
+    assert suppress([[2, 30, 6, 9], [40, 50, 60, 70]]) == [[None, 30, None, 9], [None, 50, None, 70]]
+
+
+def test_a_table_without_small_counts_is_shown_whole():
+    assert suppress([[0, 5, 9], [12, 0, 40]]) == [[0, 5, 9], [12, 0, 40]]
+    assert suppress([]) == []
+
+
+def test_totals_from_one_to_four_are_hidden_and_zero_is_shown():
+    assert suppressed_total([1, 2]) is None
+    assert suppressed_total([0, 0]) == 0
+    assert suppressed_total([2, 3]) == 5
+
+
+def test_zeros_are_never_hidden():
+    assert suppress([[3, 0, 8], [9, 9, 9]])[0] == [None, 0, None]
+    assert suppress([[3, 0], [0, 9]]) == [[3 and None, 0], [0, 9]]
+
+
+def test_no_hidden_count_can_be_worked_out_from_the_page_brute_force():
+    """Thousands of small random tables: each hidden count can take at least two values given everything
+    shown, unless the totals and the zeros alone already pin it (so hiding every count would not help either:
+    zeros are always shown, as they reveal no one)."""
+    generator = random.Random(20_240_615)
+    tables = hidden_cells = pinned_by_totals = 0
+    while tables < 2000:
+        height, width = generator.choice(SHAPES)
+        rows = [[generator.choice((0, 0, 1, 2, 3, 4, 5, 6, 7, 8)) for _ in range(width)] for _ in range(height)]
+        shown = suppress(rows)
+        tables += 1
+        for (r, c), values in possible_values(rows, shown).items():
+            hidden_cells += 1
+            if len(values) < 2:
+                every_count_hidden = [[None if count else 0 for count in row] for row in rows]
+                assert len(possible_values(rows, every_count_hidden, only=(r, c))[(r, c)]) == 1, (rows, shown, (r, c))
+                pinned_by_totals += 1
+    assert hidden_cells > 5000
+    assert pinned_by_totals < hidden_cells / 5, pinned_by_totals  # tiny tables: most hidden cells stay unknown
