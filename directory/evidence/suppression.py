@@ -12,13 +12,17 @@ Two lines each with two hidden cells are not always enough: hidden cells must fo
 are chosen: every hidden cell is then at least 1, and each can move up or down by one along its loop
 with the totals unchanged. A hidden zero could not move down, and would pin its loop.
 
-Not covered: the totals alone can sometimes pin a cell before anything is hidden (a row of zeros
-beside a column whose other cells are known: a column of 7 and a row of 10 beside a zero row
-leave a 3; or a hidden total of 1 to 4 that the grand total gives back). No pattern of hidden cells
-helps then, only leaving totals out; tests/directory/evidence/test_suppression.py checks, by trying every
-table, that our pattern never reveals more than hiding every count but the zeros would. Counts of services, not
-people (the coverage matrix), need none of this.
+With `suppress` alone, the totals can sometimes pin a cell (a row of zeros beside a column whose other
+cells are known; or a hidden total of 1 to 4 that the grand total gives back), and a reader who sees the
+zeros knows every hidden cell is at least 1, so a loop of ones cannot move. So a table shown with its
+totals goes through `suppress_with_totals`, which hides the totals by the same rules, hides the zeros of
+every line with a hidden number and keeps two hidden counts above zero in each such line. The tests try
+every table consistent with such a page (tests/directory/evidence/test_suppression.py) and find no hidden
+number, count or total, that a reader could work out. Counts of services, not people (the coverage
+matrix), need none of this.
 """
+
+from dataclasses import dataclass
 
 SMALL_CELL = 5  # a count from 1 to SMALL_CELL - 1 is never shown
 
@@ -44,8 +48,14 @@ def suppress(rows: list[list[int]]) -> list[list[int | None]]:
     width = len(rows[0])
     if any(len(row) != width for row in rows):
         raise ValueError("every row of a table must have the same number of cells")
-    lines = _lines(len(rows), width)
-    hidden = {(r, c) for r, row in enumerate(rows) for c, count in enumerate(row) if is_small(count)}
+    hidden = _secondary(rows, {(r, c) for r, row in enumerate(rows) for c, count in enumerate(row) if is_small(count)})
+    return [[None if (r, c) in hidden else count for c, count in enumerate(row)] for r, row in enumerate(rows)]
+
+
+def _secondary(rows: list[list[int]], hidden: set[Cell]) -> set[Cell]:
+    """`hidden` and the cells to hide with them: a second in every line, and whatever closes a loop."""
+    hidden = set(hidden)
+    lines = _lines(len(rows), len(rows[0]))
     changed = bool(hidden)
     while changed:
         changed = False
@@ -60,7 +70,53 @@ def suppress(rows: list[list[int]]) -> list[list[int | None]]:
             if closing is not None:
                 hidden.add(closing)
                 changed = True
-    return [[None if (r, c) in hidden else count for c, count in enumerate(row)] for r, row in enumerate(rows)]
+    return hidden
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A table and its totals as a page may show them: None where hidden."""
+
+    cells: list[list[int | None]]
+    row_totals: list[int | None]
+    column_totals: list[int | None]
+    total: int | None
+
+
+def suppress_with_totals(rows: list[list[int]]) -> Suppressed:
+    """The table with its row, column and grand totals, hidden together so that nothing hidden, a total
+    included, can be worked out from what is shown. Evidence pages show tables this way.
+
+    The totals are suppressed as cells of the table they border: a row of cells with the total beside
+    it is a line like any other (its cells less its total make nothing), so `suppress` applies to the
+    bordered table, and its loops reach through the totals. Then every zero in a line that has a hidden
+    number is hidden too: shown zeros would tell a reader that each hidden number is at least 1, and a
+    loop of ones could then not move. And every such line keeps two hidden counts above zero, since
+    hidden zeros beside shown counts that already make the total are pinned. Repeated until nothing
+    changes; tests/directory/evidence/test_suppression.py tries every table consistent with the page.
+    """
+    if not rows:
+        return Suppressed([], [], [], 0)
+    bordered = [[*row, sum(row)] for row in rows]
+    bordered.append([sum(column) for column in zip(*bordered)])
+    lines = _lines(len(bordered), len(bordered[0]))
+    hidden = {(r, c) for r, row in enumerate(bordered) for c, count in enumerate(row) if is_small(count)}
+    while True:
+        hidden = _secondary(bordered, hidden)
+        more = {(r, c) for line in lines if any(cell in hidden for cell in line)
+                for r, c in line if bordered[r][c] == 0} - hidden
+        for line in lines:  # hidden zeros alone cannot move: each such line needs two hidden counts above zero
+            if any(cell in hidden for cell in line) and sum(_count(bordered, cell) > 0 for cell in line
+                                                           if cell in hidden) < 2:
+                second = _second_cell(bordered, line, hidden)
+                if second is not None:
+                    more.add(second)
+        if not more:
+            break
+        hidden |= more
+    shown = [[None if (r, c) in hidden else count for c, count in enumerate(row)] for r, row in enumerate(bordered)]
+    return Suppressed([row[:-1] for row in shown[:-1]], [row[-1] for row in shown[:-1]], shown[-1][:-1],
+                      shown[-1][-1])
 
 
 def _lines(height: int, width: int) -> list[list[Cell]]:

@@ -24,7 +24,7 @@ from sqlmodel import Session as OwnSession
 from sqlmodel import func, select
 
 from directory.conditions import by_name
-from directory.evidence.suppression import SMALL_CELL, suppress, suppressed_total
+from directory.evidence.suppression import SMALL_CELL, suppress_with_totals
 from directory.evidence.tallies import UNKNOWN, UnmetNeedTally, add_one, month_of
 from directory.listings.queries import NEEDS_TAXONOMY, terms_in
 from directory.listings.review import months_before
@@ -174,7 +174,8 @@ def _district_order(gazetteer: Gazetteer, codes: set[str]) -> list[tuple[str, st
 def unmet_need_table(session: Session, gazetteer: Gazetteer, first_month: str, last_month: str,
                      source: str | None = None) -> UnmetNeedTable:
     """Unmet need by need and district for the months from `first_month` to `last_month` ("YYYY-MM"), from
-    searches, pathways (`source`) or both, ready to show: small cells hidden with `suppress`."""
+    searches, pathways (`source`) or both, ready to show: small numbers hidden, totals with them
+    (`suppress_with_totals`)."""
     query = (select(UnmetNeedTally.need, UnmetNeedTally.district, func.sum(UnmetNeedTally.count))
              .where(UnmetNeedTally.month >= first_month, UnmetNeedTally.month <= last_month)
              .group_by(UnmetNeedTally.need, UnmetNeedTally.district))
@@ -191,8 +192,7 @@ def unmet_need_table(session: Session, gazetteer: Gazetteer, first_month: str, l
                    + [(code, label) for code, label in SPECIAL_NEEDS.items() if code in codes])
     table.districts = _district_order(gazetteer, {district for _, district in counts})
     exact = [[counts.get((need, district), 0) for district, _ in table.districts] for need, _ in table.needs]
-    table.cells = suppress(exact)
-    table.need_totals = [suppressed_total(row) for row in exact]
-    table.district_totals = [suppressed_total(list(column)) for column in zip(*exact)]
-    table.total = suppressed_total([sum(row) for row in exact])
+    shown = suppress_with_totals(exact)
+    table.cells, table.need_totals = shown.cells, shown.row_totals
+    table.district_totals, table.total = shown.column_totals, shown.total
     return table
