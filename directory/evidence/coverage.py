@@ -13,7 +13,7 @@ These are counts of services, not of people, so nothing here is suppressed. No F
 
 import gc
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from directory.conditions import Answer, by_name
-from directory.indexing import service_area_code
+from directory.indexing import database_fingerprint, service_area_code
 from directory.listings.queries import NEEDS_TAXONOMY, TermChoice, terms_in
 from directory.listings.review import is_overdue, months_before
 from directory.models import (
@@ -286,11 +286,30 @@ def _no_collector_pauses():
             gc.enable()
 
 
+_RECENT: OrderedDict = OrderedDict()  # the last few matrices worked out, by what they depend on
+_KEEP = 16
+
+
 def coverage(session: Session, gazetteer: Gazetteer, today: date, review_months: int,
              filters: CoverageFilters = CoverageFilters()) -> Coverage:
-    """The matrix of areas × needs for the filters, the services shown apart, and how fresh the facts are."""
+    """The matrix of areas × needs for the filters, the services shown apart, and how fresh the facts are.
+
+    Kept while the directory is unchanged: the key holds the database, its listed services' fingerprint
+    (their count and newest change, as the search index is checked), the needs' names, the day and the
+    filters, so any edit, import or renamed need works it out afresh. Each worker keeps its own.
+    """
+    needs = tuple((term.code, term.name) for term in terms_in(session, NEEDS_TAXONOMY))
+    key = (str(session.get_bind().url), database_fingerprint(session), needs, today, review_months, filters,
+           id(gazetteer))
+    if key in _RECENT:
+        _RECENT.move_to_end(key)
+        return _RECENT[key]
     with _no_collector_pauses():
-        return _coverage(session, gazetteer, today, review_months, filters)
+        result = _coverage(session, gazetteer, today, review_months, filters)
+    _RECENT[key] = result
+    while len(_RECENT) > _KEEP:
+        _RECENT.popitem(last=False)
+    return result
 
 
 def _coverage(session: Session, gazetteer: Gazetteer, today: date, review_months: int,

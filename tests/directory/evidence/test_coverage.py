@@ -192,3 +192,12 @@ def test_the_pictures_escape_every_word(session, gazetteer):
     session.commit()
     svg = heat_map(matrix(session, gazetteer), described_by="matrix")
     assert "<b>" not in svg and "Needs &lt;b&gt;&amp; more" in svg
+
+
+def test_the_matrix_is_worked_out_afresh_after_any_change_to_a_listing(directory, gazetteer):
+    before = matrix(directory, gazetteer)
+    assert matrix(directory, gazetteer) is before, "kept while nothing changes"
+    make_service(directory, "A new advice line", immigration_status=ImmigrationStatus.OPEN_TO_ALL)
+    directory.commit()
+    after = matrix(directory, gazetteer)
+    assert after is not before and (after.apart, after.cells) != (before.apart, before.cells)
