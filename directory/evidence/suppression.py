@@ -18,8 +18,14 @@ zeros knows every hidden cell is at least 1, so a loop of ones cannot move. So a
 totals goes through `suppress_with_totals`, which hides the totals by the same rules, hides the zeros of
 every line with a hidden number and keeps two hidden counts above zero in each such line. The tests try
 every table consistent with such a page (tests/directory/evidence/test_suppression.py) and find no hidden
-number, count or total, that a reader could work out. Counts of services, not people (the coverage
-matrix), need none of this.
+number, count or total, that a reader could work out.
+
+Several one-way tables over the same people and the same shown total (referrals by service, by crime type,
+by district…) are lines too, each ending in that total: `suppress_tables` hides by the same rules, and as
+their rows are listed only when at least one person is in them, a reader knows every hidden count is at
+least 1; so the hidden counts of a line must also add up to more than one each, or a loop of ones is pinned.
+
+Counts of services, not people (the coverage matrix), need none of this: they are public facts.
 """
 
 from dataclasses import dataclass
@@ -117,6 +123,51 @@ def suppress_with_totals(rows: list[list[int]]) -> Suppressed:
     shown = [[None if (r, c) in hidden else count for c, count in enumerate(row)] for r, row in enumerate(bordered)]
     return Suppressed([row[:-1] for row in shown[:-1]], [row[-1] for row in shown[:-1]], shown[-1][:-1],
                       shown[-1][-1])
+
+
+def suppress_line(counts: list[int]) -> list[int | None] | None:
+    """A one-way table's counts (each at least 1: only rows with someone in them are listed) beside their
+    total, which is shown; None when it cannot be shown.
+
+    Every count under a threshold is hidden: 5 to start with, so every small count, then raised to the
+    next count shown until the hidden counts can each take two values, for a reader who also knows the rules:
+    at least two are hidden; they add up to more than one each (each is at least 1); and, as each is under
+    the threshold and so under the smallest count shown, they add up to less than that bound each, so each
+    can move up or down by one. Counts are hidden by threshold, never one of two equal counts, and the
+    threshold is the smallest that works, so which counts are hidden says nothing beyond that bound.
+    """
+    if any(count < 1 for count in counts):
+        raise ValueError("a listed row counts at least 1")
+    threshold = SMALL_CELL
+    while True:
+        hidden = [count for count in counts if count < threshold]
+        shown = [count for count in counts if count >= threshold]
+        if not hidden or _line_is_safe(hidden, min(shown, default=None)):
+            return [None if count < threshold else count for count in counts]
+        if not shown:
+            return None
+        threshold = min(shown) + 1
+
+
+def _line_is_safe(hidden: list[int], smallest_shown: int | None) -> bool:
+    """Whether each hidden count can take two values: two or more, each at least 1 and (when any count is shown)
+    under the smallest shown, with the hidden counts' known sum."""
+    ceiling = len(hidden) * (smallest_shown - 1) if smallest_shown is not None else None
+    return len(hidden) >= 2 and sum(hidden) > len(hidden) and (ceiling is None or sum(hidden) < ceiling)
+
+
+def suppress_tables(tables: dict[str, list[int]]) -> dict[str, list[int | None]] | None:
+    """One-way tables of the same people, each adding up to the same total, which is shown: each suppressed
+    by `suppress_line`. None when the total is small or any table cannot be shown: then none is shown, since
+    one table shown whole would give the total. Knowing the total, any tables that add up to it can come from
+    some set of people, so a reader gains nothing by putting them together."""
+    totals = {sum(counts) for counts in tables.values()}
+    if len(totals) > 1:
+        raise ValueError("one-way tables of the same people add up to the same total")
+    if any(is_small(total) for total in totals):
+        return None
+    shown = {name: suppress_line(counts) for name, counts in tables.items()}
+    return None if any(line is None for line in shown.values()) else shown
 
 
 def _lines(height: int, width: int) -> list[list[Cell]]:

@@ -112,7 +112,7 @@ class ReferralForm(FlaskForm):
     consent = RadioField("Did the victim consent to the referral?", choices=YES_NO, widget=GovRadioInput(),
                          validators=_required("Say whether the victim consented"))
     district_code = SelectField("District where the victim is", widget=GovSelect(), validators=[Optional()])
-    # Counted in monthly tallies only, never kept on the record (directory/evidence/referral_tallies.py).
+    # Counted in monthly tallies only, never kept on the record (directory/evidence/tallies.py).
     immigration_concern = RadioField("Was there any concern about the victim's immigration status?",
                                      choices=YES_NO_NOT_ASKED, widget=GovRadioInput(), default=NOT_ASKED,
                                      validators=_required("Say whether there was a concern, or not asked"))

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from directory.clock import uk_today
 from directory.db import session_scope
-from directory.evidence.referral_tallies import referral_tally_counts
+from directory.evidence.suppression import SMALL_CELL
 from directory.evidence.unmet import count_pathway
 from directory.languages import BY_CODE, LANGUAGES
 from directory.listings.queries import (
@@ -134,8 +134,7 @@ def new_referral():
 def referral_counts():
     labels = {"crime_type": CRIME_TYPES, "district": dict(_district_choices()[1:])}
     counts = referrals.referral_counts(get_session(), labels)
-    return render_template("officer/counts.html", counts=counts, tallies=referral_tally_counts(get_session(), counts),
-                           smallest=referrals.SMALLEST_SHOWN, rounded_to=referrals.ROUNDED_TO,
+    return render_template("officer/counts.html", counts=counts, smallest=SMALL_CELL,
                            retention=current_app.config["REFERRAL_RETENTION_MONTHS"])
 
 

@@ -1,8 +1,18 @@
 """Small counts are hidden, and no hidden count can be worked out from what is shown: checked by brute force."""
 
 import random
+from collections import defaultdict
+from itertools import product
 
-from directory.evidence.suppression import SMALL_CELL, Suppressed, suppress, suppress_with_totals, suppressed_total
+from directory.evidence.suppression import (
+    SMALL_CELL,
+    Suppressed,
+    suppress,
+    suppress_line,
+    suppress_tables,
+    suppress_with_totals,
+    suppressed_total,
+)
 
 # Small enough to try every table in a couple of seconds; 4 x 4 works too, in about a minute.
 SHAPES = [(2, 2), (2, 3), (3, 2), (3, 3), (2, 4), (4, 2)]
@@ -198,3 +208,68 @@ def test_with_its_totals_no_hidden_number_can_be_worked_out_from_the_page():
 
 def test_a_table_with_nothing_small_is_shown_whole_with_its_totals():
     assert suppress_with_totals([[5, 7], [0, 9]]) == Suppressed([[5, 7], [0, 9]], [12, 9], [5, 16], 21)
+
+
+# One-way tables over one shown total (referrals by service, by month…): each is a line whose listed rows hold
+# at least 1, so a reader who knows the rules can tell more than from a bordered table. Tried exhaustively.
+def _every_line(longest: int, largest_total: int):
+    """Every line of 1 to `longest` rows, each at least 1, adding up to at most `largest_total`: all the lines a
+    page with such a total could come from, so a group of them by what the page shows is complete."""
+    for length in range(1, longest + 1):
+        for counts in product(range(1, largest_total + 1), repeat=length):
+            if sum(counts) <= largest_total:
+                yield counts
+
+
+def test_a_lone_small_count_is_hidden_with_the_smallest_others_and_ones_are_never_left_alone():
+    assert suppress_line([7, 3, 9]) == [None, None, 9]  # the smallest other: 7
+    assert suppress_line([6, 6, 2]) == [None, None, None]  # never one of two equal counts
+    assert suppress_line([5, 4, 4, 9]) == [None, None, None, 9]  # 4 + 4 beside a 5 would have to be 4 and 4
+    assert suppress_line([1, 1, 7]) == [None, None, None]  # two hidden ones would both be 1: the 7 goes too
+    assert suppress_line([1, 2, 7]) == [None, None, 7]  # 1 + 2 = 3: each could be 1 or 2
+    assert suppress_line([8, 5]) == [8, 5] and suppress_line([3]) is None and suppress_line([1, 1]) is None
+
+
+def test_no_hidden_count_of_a_line_can_be_worked_out_even_knowing_the_rules():
+    """Every line of up to 4 rows adding up to at most 20, grouped by what the page shows (its total too): a reader
+    knowing the rules can only say the line is one of its group, and in every group each hidden row takes two
+    values."""
+    groups = defaultdict(list)
+    for counts in _every_line(4, 20):
+        shown = suppress_line(list(counts))
+        if shown is not None:
+            groups[tuple(shown), sum(counts)].append(counts)
+    hidden_rows = 0
+    for (shown, _), group in groups.items():
+        for i, value in enumerate(shown):
+            if value is None:
+                hidden_rows += 1
+                assert len({counts[i] for counts in group}) >= 2, (shown, group)
+    assert hidden_rows > 2000
+
+
+def test_tables_of_the_same_people_are_shown_together_or_not_at_all():
+    tables = {"service": [5, 1, 1], "month": [7]}
+    assert suppress_tables(tables) == {"service": [None, None, None], "month": [7]}
+    assert suppress_tables({"service": [3], "month": [1, 2]}) is None  # a total of 1 to 4
+    assert suppress_tables({"service": [1, 1, 1, 1, 1], "month": [5]}) is None  # five ones: nothing else to hide
+    assert suppress_tables({"service": [], "month": []}) == {"service": [], "month": []}
+
+
+def test_no_hidden_count_can_be_worked_out_from_two_tables_together_even_knowing_the_rules():
+    """Pairs of lines over the same total, every pair of up to 3 rows adding up to at most 14, grouped by the page."""
+    groups = defaultdict(list)
+    lines = list(_every_line(3, 14))
+    for first, second in product(lines, lines):
+        if sum(first) == sum(second):
+            shown = suppress_tables({"a": list(first), "b": list(second)})
+            if shown is not None:
+                groups[tuple(shown["a"]), tuple(shown["b"]), sum(first)].append((first, second))
+    checked = 0
+    for (a, b, _), group in groups.items():
+        for table, shown in enumerate((a, b)):
+            for i, value in enumerate(shown):
+                if value is None:
+                    checked += 1
+                    assert len({pair[table][i] for pair in group}) >= 2, (a, b, group)
+    assert checked > 2000

@@ -6,7 +6,6 @@ from datetime import date
 
 from sqlmodel import select
 
-from directory.evidence.referral_tallies import referral_tally_counts
 from directory.evidence.tallies import ReferralTally, UnmetNeedTally
 from directory.models import ReferralRecord, Role
 from directory.pathway import referrals
@@ -14,6 +13,11 @@ from directory.pathway.rulebook import current_rules
 from directory.pathway.rules import Answers, PolicySettings, evaluate
 from tests.factories import make_service, make_user, page_form, sign_in
 from tests.web.officer.test_pathway_pages import ANSWERS
+
+
+def table_of(counts, dimension):
+    return [(row.label, row.shown) for row in counts.tables[dimension]]
+
 
 RECORD_COLUMNS = {"id", "service_id", "referred_on", "crime_type", "risk", "consent", "officer_id", "district_code",
                   "created_at"}
@@ -72,36 +76,73 @@ def test_referral_answers_on_immigration_and_public_funds_go_to_tallies_never_th
         (month, "E07000226", "yes", "yes", 1)]
 
 
-def test_referral_tallies_are_rounded_and_withheld_by_the_referral_counts_rules(session):
+def _record(session, officer, service, times, concern="not_asked", nrpf="not_asked", day=date(2026, 10, 2)):
+    for _ in range(times):
+        referrals.record_referral(session, service_id=service.id, referred_on=day, crime_type="fraud", risk="high",
+                                  consent=True, officer=officer, district_code=None, immigration_concern=concern,
+                                  nrpf=nrpf)
+    session.commit()
+
+
+def test_referral_tallies_share_the_counts_total_and_hide_small_numbers_by_the_same_scheme(session):
     officer, service = make_user(session, Role.OFFICER), make_service(session, "Harbour advice line")
     for concern, nrpf, times in (("yes", "yes", 7), ("no", "no", 6), ("yes", "no", 2)):
-        for _ in range(times):
-            referrals.record_referral(session, service_id=service.id, referred_on=date(2026, 10, 2),
-                                      crime_type="fraud", risk="high", consent=True, officer=officer,
-                                      district_code=None, immigration_concern=concern, nrpf=nrpf)
-    session.commit()
+        _record(session, officer, service, times, concern, nrpf)
     counts = referrals.referral_counts(session, {"crime_type": {}, "district": {}})
-    tallies = referral_tally_counts(session, counts)
-    shown = {dimension: [(row.label, row.shown) for row in rows] for dimension, rows in tallies.tables.items()}
-    assert shown == {"immigration_concern": [("Yes", "10"), ("No", "5")], "nrpf": [("No", "10"), ("Yes", "5")]}
-    assert tallies.total.shown == "15" and counts.total.shown == "15"
+    shown = {dimension: [(row.label, row.shown) for row in counts.tables[dimension]]
+             for dimension in ("immigration_concern", "nrpf")}
+    # Concern: no 6, yes 9; public funds: no 8, yes 7. Nothing small, so all shown, with the one total.
+    assert shown == {"immigration_concern": [("No", "6"), ("Yes", "9")], "nrpf": [("No", "8"), ("Yes", "7")]}
+    assert counts.total == 15 and table_of(counts, "service") == [("Harbour advice line", "15")]
     assert referrals.purge_expired(session, date(2029, 1, 1), 24) == 15
     session.commit()
     assert session.exec(select(ReferralTally)).all() == []
 
 
-def test_referral_tallies_are_withheld_when_the_counts_are(session):
+def test_a_small_tally_is_hidden_with_the_smallest_other_and_never_beside_the_exact_rest(session):
+    officer, service = make_user(session, Role.OFFICER), make_service(session, "Harbour advice line")
+    _record(session, officer, service, 9, "yes", "yes")
+    _record(session, officer, service, 2, "no", "yes")
+    counts = referrals.referral_counts(session, {"crime_type": {}, "district": {}})
+    assert not counts.withheld and counts.total == 11
+    assert table_of(counts, "immigration_concern") == [("No", "hidden"), ("Yes", "hidden")]
+    assert table_of(counts, "nrpf") == [("Yes", "11")]
+
+
+def test_referral_tallies_are_withheld_with_the_counts(session):
     officer = make_user(session, Role.OFFICER)
-    # Services of 5, 1 and 1 show as 5, fewer than 5, fewer than 5, and a total of 5: only 7 fits.
-    for name, nrpf, times in (("Harbour", "yes", 5), ("Lighthouse", "no", 1), ("Refuge", "no", 1)):
-        service = make_service(session, name)
-        for _ in range(times):
-            referrals.record_referral(session, service_id=service.id, referred_on=date(2026, 10, 2),
-                                      crime_type="fraud", risk="high", consent=True, officer=officer,
-                                      district_code=None, nrpf=nrpf)
+    _record(session, officer, make_service(session, "Harbour"), 2, nrpf="yes")
+    _record(session, officer, make_service(session, "Lighthouse"), 1, nrpf="no")
+    counts = referrals.referral_counts(session, {"crime_type": {}, "district": {}})
+    assert counts.withheld and counts.total is None  # three referrals in all
+    assert all(rows == () for rows in counts.tables.values()) and "nrpf" in counts.tables
+
+
+def test_tallies_that_do_not_add_up_to_the_records_are_left_out_not_shown_beside_them(app, session):
+    officer, service = make_user(session, Role.OFFICER), make_service(session, "Harbour advice line")
+    _record(session, officer, service, 6, "yes", "yes")
+    session.add(ReferralTally(month="2026-09", district="", immigration_concern="no", nrpf="no", count=5))
     session.commit()
     counts = referrals.referral_counts(session, {"crime_type": {}, "district": {}})
-    assert counts.withheld and referral_tally_counts(session, counts).withheld
+    assert counts.total == 6 and set(counts.tables) == set(referrals.RECORD_DIMENSIONS)
+    client = app.test_client()
+    sign_in(client, make_user(session, Role.EDITOR, email="editor@example.org"))
+    page = client.get("/referrals/counts").get_data(as_text=True)
+    assert "These totals are not shown: they do not add up to the total above" in page
+    assert "By no recourse to public funds" not in page
+
+
+def test_records_and_tallies_are_deleted_in_the_same_whole_months(session):
+    officer, service = make_user(session, Role.OFFICER), make_service(session, "Harbour advice line")
+    for day in (date(2026, 2, 1), date(2026, 2, 27), date(2026, 3, 1)):
+        _record(session, officer, service, 1, day=day)
+    # Six months before 31 August is 28 February: the rest of February goes too, records and tallies alike.
+    assert referrals.purge_expired(session, date(2026, 8, 31), 6) == 2
+    session.commit()
+    assert [t.month for t in session.exec(select(ReferralTally))] == ["2026-03"]
+    counts = referrals.referral_counts(session, {"crime_type": {}, "district": {}})
+    assert counts.withheld  # one referral: but the tallies and the records agree on it
+    assert sum(t.count for t in session.exec(select(ReferralTally))) == len(session.exec(select(ReferralRecord)).all())
 
 
 def test_editors_see_unmet_need_by_need_and_district_with_small_numbers_hidden(app, session):
