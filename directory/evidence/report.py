@@ -1,6 +1,10 @@
-"""The coverage page and its spreadsheet: the matrix, its gaps in words, compliance and the filters' choices.
+"""The coverage page and its spreadsheet: the matrix, its gaps in words, compliance, unmet need and the filters'
+choices.
 
-The page and the CSV are made from the same `CoverageReport`, so their numbers always agree. No Flask here.
+The page and the CSV are made from the same `CoverageReport`, so their numbers always agree: the CSV has a row
+per area and need with the matrix's counts and the unmet need counted there, then a row for each other number
+of the unmet-need table (places not known or outside Sussex, searches for no need, the totals), hidden where
+the page hides it. No Flask here.
 """
 
 import csv
@@ -20,6 +24,7 @@ from directory.evidence.coverage import (
     gaps_in_words,
     rows_for_export,
 )
+from directory.evidence.unmet import UnmetNeedTable, month_range, unmet_need_table
 from directory.exchange.datapackage import spreadsheet_safe
 from directory.listings.queries import DELIVERY_TAXONOMY, TermChoice, spoken_languages, terms_in
 from directory.places.gazetteer import Gazetteer
@@ -37,7 +42,10 @@ CSV_COLUMNS = (
     "Gap (no service open regardless of status / none supporting NRPF)",
     "Services counted (filters)",
     "Counted on",
+    "Unmet need: searches and pathways that found nothing (\"hidden\" where small)",
+    "Unmet need counted in",
 )
+ALL_PLACES, ALL_NEEDS = ("", "All places"), ("", "All needs")
 
 
 @dataclass
@@ -49,6 +57,7 @@ class CoverageReport:
     languages: list[TermChoice]
     delivery: list[TermChoice]
     described_filters: str
+    unmet: UnmetNeedTable
 
 
 def known_filters(filters: CoverageFilters, languages: list[TermChoice], delivery: list[TermChoice]) -> CoverageFilters:
@@ -63,13 +72,14 @@ def known_filters(filters: CoverageFilters, languages: list[TermChoice], deliver
 
 def coverage_report(session: Session, gazetteer: Gazetteer, today: date, review_months: int,
                     filters: CoverageFilters) -> CoverageReport:
-    """Everything the coverage page shows, for the filters asked for."""
+    """Everything the coverage page shows, for the filters asked for; unmet need over the last 12 months."""
     languages, delivery = spoken_languages(session), terms_in(session, DELIVERY_TAXONOMY)
     filters = known_filters(filters, languages, delivery)
     result = coverage(session, gazetteer, today, review_months, filters)
     described = filters_in_words(filters, {c.code: c.name for c in languages}, {c.code: c.name for c in delivery})
+    unmet = unmet_need_table(session, gazetteer, *month_range(None, None, today))
     return CoverageReport(today, result, gaps_in_words(result), commissioning_compliance(session, today, review_months),
-                          languages, delivery, described)
+                          languages, delivery, described, unmet)
 
 
 def _gap(cell) -> str:
@@ -78,13 +88,46 @@ def _gap(cell) -> str:
     return "none supporting NRPF" if cell.no_nrpf_service else ""
 
 
+def unmet_cells(table: UnmetNeedTable) -> dict[tuple[str, str], int | None]:
+    """Every number of the unmet-need table as the page shows it (None where hidden), by (need, district) code,
+    "" standing for all needs or all places (the totals). None at all when nothing was counted."""
+    if table.empty:
+        return {}
+    cells = {}
+    for row, (need, _) in enumerate(table.needs):
+        for column, (district, _) in enumerate(table.districts):
+            cells[need, district] = table.cells[row][column]
+        cells[need, ALL_PLACES[0]] = table.need_totals[row]
+    for column, (district, _) in enumerate(table.districts):
+        cells[ALL_NEEDS[0], district] = table.district_totals[column]
+    cells[ALL_NEEDS[0], ALL_PLACES[0]] = table.total
+    return cells
+
+
+def _shown(value: int | None) -> str:
+    return "hidden" if value is None else str(value)
+
+
 def coverage_csv(report: CoverageReport) -> str:
-    """One row per area and need, with the page's filters: the same numbers as the page's matrix."""
+    """One row per area and need, with the page's filters: the same numbers as the page's matrix and unmet need."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
+    unmet, months = unmet_cells(report.unmet), f"{report.unmet.first_month} to {report.unmet.last_month}"
+    written = set()
     for area, need, cell in rows_for_export(report.coverage):
+        # A district or county none of whose searches found nothing has no column on the page: that is 0.
+        counted = unmet.get((need.code, area.code), 0) if area.kind != "sussex" else ""
+        written.add((need.code, area.code))
         row = (area.name, area.code, area.kind, need.name, need.code, cell.services, cell.open_to_all,
-               cell.with_nrpf, _gap(cell), report.described_filters, report.today.isoformat())
+               cell.with_nrpf, _gap(cell), report.described_filters, report.today.isoformat(),
+               counted if counted == "" else _shown(counted), months)
         writer.writerow([spreadsheet_safe(str(value)) for value in row])
+    needs = dict(report.unmet.needs) | {ALL_NEEDS[0]: ALL_NEEDS[1]}
+    places = dict(report.unmet.districts) | {ALL_PLACES[0]: ALL_PLACES[1]}
+    for (need, district), number in unmet.items():
+        if (need, district) not in written:
+            row = (places[district], district, "", needs[need], need, "", "", "", "", "", report.today.isoformat(),
+                   _shown(number), months)
+            writer.writerow([spreadsheet_safe(str(value)) for value in row])
     return out.getvalue()

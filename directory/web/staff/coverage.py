@@ -7,7 +7,6 @@ from directory.clock import uk_today
 from directory.evidence.coverage import CoverageFilters
 from directory.evidence.picture import district_tiles, heat_map, needs_met
 from directory.evidence.report import coverage_csv, coverage_report
-from directory.evidence.unmet import month_range, unmet_need_table
 from directory.models import Role
 from directory.web.context import get_indexer, get_session
 from directory.web.staff import staff
@@ -31,10 +30,9 @@ def _report():
 @staff.get("/staff/coverage")
 @requires(Role.EDITOR)
 def coverage():
-    report, (first, last) = _report(), month_range(None, None, uk_today())
-    unmet = unmet_need_table(get_session(), get_indexer().gazetteer, first, last, None)
+    report = _report()
     return render_template("staff/coverage.html", report=report, result=report.coverage, needs_met=needs_met,
-                           unmet=unmet,
+                           unmet=report.unmet,
                            matrix_table=MATRIX_TABLE, tiles_table=TILES_TABLE,
                            heat_map=Markup(heat_map(report.coverage, described_by=MATRIX_TABLE)),
                            tiles=Markup(district_tiles(report.coverage, described_by=TILES_TABLE)))

@@ -8,7 +8,11 @@ from datetime import date
 import pytest
 from sqlmodel import Session, delete
 
+from directory.clock import uk_today
+from directory.evidence.tallies import UnmetNeedTally
+from directory.evidence.unmet import month_range
 from directory.models import Answer, ImmigrationStatus, Role, ServiceArea
+from directory.places.gazetteer import SUSSEX
 from tests.factories import make_service, make_user, sign_in
 
 CELL = re.compile(r'data-area="(?P<area>[^"]+)" data-need="(?P<need>[^"]+)">\s*(?P<numbers>\d+ / \d+ / \d+)')
@@ -96,3 +100,41 @@ def test_the_coverage_page_also_shows_the_unmet_need_of_the_last_twelve_months(c
     html = client.get("/staff/coverage").get_data(as_text=True)
     assert 'id="unmet-need-heading"' in html and "never the words or the place typed" in html
     assert "No unmet need was counted in these months." not in html
+
+
+def unmet_grid(html: str) -> dict[tuple[str, str], str]:
+    """The coverage page's unmet-need table: every number by (need, place) label, "Total" for the totals."""
+    table = re.search(r'id="unmet-need-caption".*?</table>', html, re.S).group(0)
+    places = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table)[1:]
+    grid = {}
+    for need, cells in re.findall(r'<th scope="row"[^>]*>([^<]+)</th>(.*?)</tr>', table, re.S):
+        grid |= {(need, place): value for place, value in zip(places, re.findall(r">([^<>]+)</td>", cells))}
+    return grid
+
+
+def test_the_csv_has_the_unmet_need_of_the_page_every_number_as_shown(client, directory, app):
+    month = date.today().strftime("%Y-%m")
+    with Session(app.extensions["database"]) as session:
+        for need, district, count in (("domestic-abuse", "E07000226", 9), ("domestic-abuse", "E07000061", 2),
+                                      ("unrecognised", "E07000226", 6), ("unrecognised", "outside", 3),
+                                      ("domestic-abuse", "E10000032", 7)):  # Crawley, Eastbourne, …, West Sussex
+            session.add(UnmetNeedTally(month=month, source="search", need=need, district=district, conditions="",
+                                       harm="", count=count))
+        session.commit()
+    editor = signed_in(client, directory[Role.EDITOR])
+    grid = unmet_grid(editor.get("/staff/coverage").get_data(as_text=True))
+    assert grid[("Domestic abuse", "Eastbourne")] == "hidden" and grid[("Total", "Total")] == "27"
+    rows = list(csv.DictReader(io.StringIO(editor.get("/staff/coverage.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    unmet_column = next(column for column in rows[0] if column.startswith("Unmet need: "))
+    by_label = {(row["Need"].replace("All needs", "Total"), row["Area"].replace("All places", "Total")):
+                row[unmet_column] for row in rows}
+    assert {key: by_label[key] for key in grid} == grid  # every number on the page, as the page shows it
+    # The matrix's rows carry the unmet need counted there, as the page shows it: none from Hastings; Sussex as a
+    # whole has no such column on the page, so none here either.
+    kind = "Area type (district, county or Sussex)"
+    matrix = {(row["Area code (ONS)"], row["Need code"]): row[unmet_column] for row in rows if row[kind]}
+    assert (matrix["E07000062", "domestic-abuse"], matrix["E07000061", "domestic-abuse"]) == ("0", "hidden")
+    assert matrix["E10000032", "domestic-abuse"] == grid[("Domestic abuse", "West Sussex")]
+    assert matrix[SUSSEX, "domestic-abuse"] == ""
+    first, last = month_range(None, None, uk_today())
+    assert {row["Unmet need counted in"] for row in rows} == {f"{first} to {last}"}
