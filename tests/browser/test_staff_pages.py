@@ -243,3 +243,24 @@ def test_the_coverage_page_has_no_accessibility_violations_and_prints_without_it
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Show coverage")).to_be_hidden()
     expect(page.get_by_text(re.compile("^Counted on "))).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_unmet_need_page_has_no_accessibility_violations_and_its_choices_work(open_browser, staff_server, width):
+    page = open_browser(EDITOR, bypass_csp=True, viewport={"width": width, "height": 800})
+    for town in ("Crawley", "Brighton", "Hastings", "Eastbourne", "Chichester"):
+        page.request.get(f"{staff_server}/search?q=qwzx+vbnm&where={town}")  # found nothing: counted
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Unmet need").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Unmet need")
+    page.get_by_label("Counted from").select_option(label="Public searches")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"/staff/unmet-need\?.*source=search"))
+    table = page.get_by_role("table", name=re.compile("^Searches and pathways that found nothing"))
+    expect(table.get_by_role("rowheader", name="Words not recognised as a need")).to_be_visible()
+    assert accessibility_violations(page) == [], f"at {width} px"
+    assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth"), "scrolls sideways"
+    page.get_by_label("From month").fill("2020-01")
+    page.get_by_label("To month").fill("2020-02")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("No unmet need was counted in these months.")).to_be_visible()
+    assert accessibility_violations(page) == [], f"at {width} px, with nothing counted"
