@@ -24,10 +24,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
-from directory.conditions import Answer, by_name
+from directory.conditions import by_name
 from directory.indexing import database_fingerprint, service_area_code
 from directory.listings.queries import NEEDS_TAXONOMY, TermChoice, terms_in
-from directory.listings.review import is_overdue, months_before
+from directory.listings.review import months_before
 from directory.models import (
     Address,
     Attribute,
@@ -36,13 +36,13 @@ from directory.models import (
     Service,
     ServiceArea,
     ServiceAtLocation,
-    ServiceStatus,
     TaxonomyTerm,
 )
 from directory.places.gazetteer import SUSSEX, Gazetteer
 
 IMMIGRATION = by_name()["immigration_status"]
 NRPF = by_name()["nrpf_support"]
+LED_BY_AND_FOR = by_name()["led_by_and_for"]
 # A place further than this from every postcode district's centre is not placed in a district.
 NEAREST_OUTCODE_MILES = 8.0
 _MILES_PER_DEGREE = 69.0
@@ -99,7 +99,7 @@ class ApartService:
     id: str
     name: str
     helpline: bool
-    needs: tuple[str, ...]
+    needs: str  # their names, joined once here: a thousand rows would join them on every view
     open_to_all: bool
     with_nrpf: bool
 
@@ -139,7 +139,7 @@ class Coverage:
 
 @dataclass(slots=True)
 class _Facts:
-    """One service, as the matrix needs it (ten thousand of them: kept light)."""
+    """One service, as the matrix and its filters need it (ten thousand of them: kept light)."""
 
     id: object
     name: str
@@ -147,8 +147,18 @@ class _Facts:
     with_nrpf: bool
     helpline: bool
     last_verified_on: date | None
+    led_by_and_for: bool
+    commissioned: bool
     needs: frozenset = frozenset()
+    delivery: frozenset = frozenset()
+    languages: frozenset = frozenset()
     districts: frozenset = frozenset()
+
+    def matches(self, filters: CoverageFilters) -> bool:
+        return ((not filters.language or filters.language in self.languages)
+                and (not filters.led_by_and_for or self.led_by_and_for)
+                and (not filters.delivery or not self.delivery.isdisjoint(filters.delivery))
+                and (not filters.commissioned or self.commissioned))
 
 
 # -- the areas -------------------------------------------------------------------------------
@@ -187,34 +197,41 @@ def _rows(session: Session, query):
     return session.connection().execute(query).all()
 
 
-def _listed_services(session: Session, filters: CoverageFilters) -> list[_Facts]:
+def _only(column, ids: list | None):
+    """A condition keeping rows of the services `ids` (all of them when None)."""
+    return sa.true() if ids is None else _raw(column).in_(ids)
+
+
+def _services(session: Session, ids: list | None) -> list[_Facts]:
     query = select(_raw(Service.id), Service.name, _raw(Service.immigration_status), _raw(Service.nrpf_support),
-                   Service.national_helpline, Service.last_verified_on).where(Service.listed())
-    if filters.led_by_and_for:
-        query = query.where(Service.led_by_and_for == Answer.YES)
-    if filters.commissioned:
-        query = query.where(Service.commissioned_by_pcc.is_(True))
+                   Service.national_helpline, Service.last_verified_on, _raw(Service.led_by_and_for),
+                   Service.commissioned_by_pcc).where(Service.listed(), _only(Service.id, ids))
     facts = []
-    for service_id, name, immigration, nrpf, helpline, verified in _rows(session, query):
+    for service_id, name, immigration, nrpf, helpline, verified, led, commissioned in _rows(session, query):
         open_to_all = IMMIGRATION.is_yes(immigration)
-        facts.append(_Facts(service_id, name, open_to_all, open_to_all and NRPF.is_yes(nrpf), bool(helpline), verified))
+        facts.append(_Facts(service_id, name, open_to_all, open_to_all and NRPF.is_yes(nrpf), bool(helpline), verified,
+                            LED_BY_AND_FOR.is_yes(led), bool(commissioned)))
     return facts
 
 
-def _terms_by_service(session: Session, link_type: str) -> dict[object, frozenset[str]]:
-    rows = _rows(session, select(_raw(Attribute.link_id), TaxonomyTerm.code)
+def _terms_by_service(session: Session, ids: list | None) -> dict[str, dict[object, set[str]]]:
+    """The need and delivery codes of each service, by link type."""
+    rows = _rows(session, select(Attribute.link_type, _raw(Attribute.link_id), TaxonomyTerm.code)
                         .join(TaxonomyTerm, Attribute.taxonomy_term_id == TaxonomyTerm.id)
-                        .where(Attribute.link_entity == "service", Attribute.link_type == link_type,
-                               TaxonomyTerm.code.is_not(None)))
+                        .where(Attribute.link_entity == "service", Attribute.link_type.in_(("need", "delivery")),
+                               TaxonomyTerm.code.is_not(None), _only(Attribute.link_id, ids)))
+    found = {"need": defaultdict(set), "delivery": defaultdict(set)}
+    for link_type, service_id, code in rows:
+        found[link_type][service_id].add(code)
+    return found
+
+
+def _languages(session: Session, ids: list | None) -> dict[object, set[str]]:
     found = defaultdict(set)
-    for service_id, code in rows:
+    for service_id, code in _rows(session, select(_raw(Language.service_id), Language.code)
+                                  .where(_only(Language.service_id, ids))):
         found[service_id].add(code)
-    return {service_id: frozenset(codes) for service_id, codes in found.items()}
-
-
-def _speaking(session: Session, language: str) -> set[object]:
-    return {service_id for service_id, in _rows(session, select(_raw(Language.service_id))
-                                                .where(Language.code == language))}
+    return found
 
 
 @dataclass(frozen=True)
@@ -223,23 +240,25 @@ class _AreaRow:
     uri: str | None
 
 
-def _area_districts(session: Session, gazetteer: Gazetteer, areas: list[Area]) -> dict[object, set[str]]:
+def _area_districts(session: Session, gazetteer: Gazetteer, areas: list[Area],
+                    ids: list | None) -> dict[object, set[str]]:
     """The districts each service's areas cover (Sussex: all of them; a county: its districts)."""
     covered, known = defaultdict(set), {}
     for service_id, name, uri in _rows(session, select(_raw(ServiceArea.service_id), ServiceArea.name,
-                                                       ServiceArea.uri)):
+                                                       ServiceArea.uri).where(_only(ServiceArea.service_id, ids))):
         if (name, uri) not in known:
             known[name, uri] = _districts_covered(service_area_code(_AreaRow(name, uri), gazetteer), areas)
         covered[service_id] |= known[name, uri]
     return covered
 
 
-def _place_districts(session: Session, gazetteer: Gazetteer, districts: frozenset[str]) -> dict[object, set[str]]:
+def _place_districts(session: Session, gazetteer: Gazetteer, districts: frozenset[str],
+                     ids: list | None) -> dict[object, set[str]]:
     """The district of each service's places, confidential ones too: by postcode district, else by position."""
     rows = _rows(session,
         select(_raw(ServiceAtLocation.service_id), Address.postal_code, Location.latitude, Location.longitude)
         .join(Location, ServiceAtLocation.location_id == Location.id)
-        .outerjoin(Address, Address.location_id == Location.id))
+        .outerjoin(Address, Address.location_id == Location.id).where(_only(ServiceAtLocation.service_id, ids)))
     found, unplaced = defaultdict(set), []
     for service_id, postcode, latitude, longitude in rows:
         outcode = gazetteer.outcodes.get((postcode or "").upper().split(" ")[0]) if postcode else None
@@ -315,31 +334,64 @@ def coverage(session: Session, gazetteer: Gazetteer, today: date, review_months:
 def _coverage(session: Session, gazetteer: Gazetteer, today: date, review_months: int,
               filters: CoverageFilters) -> Coverage:
     areas = sussex_areas(gazetteer)
-    every_district = areas[-1].districts
     needs = terms_in(session, NEEDS_TAXONOMY)
-    services = _listed_services(session, filters)
-    if filters.language:
-        speaking = _speaking(session, filters.language)
-        services = [s for s in services if s.id in speaking]
-    if filters.delivery:
-        delivery = _terms_by_service(session, "delivery")
-        services = [s for s in services if delivery.get(s.id, set()) & set(filters.delivery)]
-    need_codes = _terms_by_service(session, "need")
-    by_area = _area_districts(session, gazetteer, areas)
-    by_place = _place_districts(session, gazetteer, every_district)
-    nowhere = frozenset()
-    for service in services:
-        service.needs = need_codes.get(service.id, nowhere)
-        if not service.helpline:
-            service.districts = frozenset(by_area.get(service.id, nowhere) | by_place.get(service.id, nowhere))
-    counted = services
+    codes = tuple(term.code for term in needs)
+    counted = [facts for facts in _directory_facts(session, gazetteer, areas, codes) if facts.matches(filters)]
     cells, totals = _tally(areas, [s for s in counted if s.districts])
     names = {need.code: need.name for need in needs}
     apart = sorted((ApartService(str(uuid.UUID(str(s.id))), s.name, s.helpline,
-                                 tuple(names.get(code, code) for code in sorted(s.needs)), s.open_to_all, s.with_nrpf)
+                                 ", ".join(names.get(code, code) for code in sorted(s.needs)), s.open_to_all,
+                                 s.with_nrpf)
                     for s in counted if not s.districts),
                    key=lambda service: (not service.helpline, service.name.casefold()))
     return Coverage(areas, needs, cells, totals, apart, _checks(counted, today, review_months), filters)
+
+
+_FACTS: dict = {}  # by database and gazetteer: each listed service's last change and facts
+
+
+def _directory_facts(session: Session, gazetteer: Gazetteer, areas: list[Area], codes: tuple) -> list[_Facts]:
+    """Every listed service's facts, read afresh only for services changed since the last call (their last change
+    moved on) and for services sharing a place with them, whose district an edit of that place moves too: after
+    an edit, one listing is read, not ten thousand. Kept apart for each database, gazetteer and set of need
+    codes (`codes`), so a renamed code reads everything again. Each worker keeps its own."""
+    key = (str(session.get_bind().url), id(gazetteer), codes)
+    stamps = dict(_rows(session, select(_raw(Service.id), Service.last_modified).where(Service.listed())))
+    known_stamps, known = _FACTS.get(key, ({}, {}))
+    changed = [service_id for service_id, stamp in stamps.items() if known_stamps.get(service_id) != stamp]
+    if len(changed) > len(stamps) // 4:  # a first read, or an import: everything at once is quicker
+        facts = _read_facts(session, gazetteer, areas, None)
+    else:
+        facts = {service_id: known[service_id] for service_id in stamps if service_id in known}
+        facts.update(_read_facts(session, gazetteer, areas, _with_neighbours(session, changed)) if changed else {})
+    facts = {service_id: facts[service_id] for service_id in stamps if service_id in facts}
+    _FACTS[key] = (stamps, facts)
+    return list(facts.values())
+
+
+def _with_neighbours(session: Session, ids: list) -> list:
+    places = select(ServiceAtLocation.location_id).where(_raw(ServiceAtLocation.service_id).in_(ids))
+    sharing = _rows(session, select(_raw(ServiceAtLocation.service_id))
+                    .where(ServiceAtLocation.location_id.in_(places)))
+    return sorted({*ids, *(service_id for service_id, in sharing)})
+
+
+def _read_facts(session: Session, gazetteer: Gazetteer, areas: list[Area], ids: list | None) -> dict[object, _Facts]:
+    """The facts of the listed services `ids` (all when None), each query reading only theirs."""
+    every_district = areas[-1].districts
+    terms = _terms_by_service(session, ids)
+    languages = _languages(session, ids)
+    by_area = _area_districts(session, gazetteer, areas, ids)
+    by_place = _place_districts(session, gazetteer, every_district, ids)
+    facts = {}
+    for service in _services(session, ids):
+        service.needs = frozenset(terms["need"].get(service.id, ()))
+        service.delivery = frozenset(terms["delivery"].get(service.id, ()))
+        service.languages = frozenset(languages.get(service.id, ()))
+        if not service.helpline:
+            service.districts = frozenset(by_area.get(service.id, set()) | by_place.get(service.id, set()))
+        facts[service.id] = service
+    return facts
 
 
 def _tally(areas: list[Area], services: list[_Facts]) -> tuple[dict[tuple[str, str], Cell], dict[str, Cell]]:
@@ -435,34 +487,3 @@ def rows_for_export(result: Coverage) -> Iterable[tuple[Area, TermChoice, Cell]]
     for area in result.areas:
         for need in result.needs:
             yield area, need, result.cell(area, need)
-
-
-# -- commissioning compliance ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ComplianceIssue:
-    service: Service
-    reasons: tuple[str, ...]
-
-
-def commissioning_compliance(session: Session, today: date, review_months: int) -> list[ComplianceIssue]:
-    """Services commissioned by the PCC (published or not, but not closed for good) whose immigration status
-    or NRPF answer is not a confirmed yes, or whose check with the service is overdue: never checked first."""
-    query = (select(Service).where(Service.commissioned_by_pcc.is_(True), Service.status != ServiceStatus.DEFUNCT)
-             .order_by(sa.nulls_first(Service.last_verified_on.asc()), Service.name))
-    issues = []
-    for service in session.exec(query):
-        reasons = []
-        for condition, label in ((IMMIGRATION, "Open regardless of immigration status"),
-                                 (NRPF, "Supports people with no recourse to public funds")):
-            answer = getattr(service, condition.name)
-            if not condition.is_yes(answer):
-                checked = getattr(service, condition.checked_on)
-                when = f", checked {checked.isoformat()}" if checked else ", never checked"
-                reasons.append(f"{label}: {condition.wording_for(answer).editor.lower()}{when}")
-        if is_overdue(service.last_verified_on, today, review_months):
-            reasons.append("Check with the service overdue" if service.last_verified_on else "Never checked")
-        if reasons:
-            issues.append(ComplianceIssue(service, tuple(reasons)))
-    return issues

@@ -14,11 +14,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from directory.evidence.compliance import ComplianceIssue, commissioning_compliance
 from directory.evidence.coverage import (
-    ComplianceIssue,
     Coverage,
     CoverageFilters,
-    commissioning_compliance,
     coverage,
     filters_in_words,
     gaps_in_words,

@@ -3,13 +3,21 @@
 from datetime import date
 
 import pytest
-from sqlmodel import delete
+from sqlmodel import delete, select
 
-from directory.evidence.coverage import Cell, CoverageFilters, commissioning_compliance, coverage, gaps_in_words
+from directory.evidence.compliance import commissioning_compliance
+from directory.evidence.coverage import (
+    _FACTS,
+    _RECENT,
+    Cell,
+    CoverageFilters,
+    coverage,
+    gaps_in_words,
+)
 from directory.evidence.picture import district_tiles, heat_map
 from directory.evidence.report import coverage_csv, coverage_report
 from directory.listings.queries import DELIVERY_TAXONOMY
-from directory.models import Answer, ImmigrationStatus, ServiceArea, ServiceStatus
+from directory.models import Answer, ImmigrationStatus, Service, ServiceArea, ServiceAtLocation, ServiceStatus, utc_now
 from tests.factories import make_service, term
 
 TODAY = date(2026, 11, 1)
@@ -151,7 +159,7 @@ def test_the_facts_freshness_is_counted(directory, gazetteer):
 
 
 def test_commissioned_services_not_confirmed_open_or_overdue_are_listed(directory):
-    issues = {issue.service.name: issue.reasons for issue in commissioning_compliance(directory, TODAY, MONTHS)}
+    issues = {issue.name: issue.reasons for issue in commissioning_compliance(directory, TODAY, MONTHS)}
     assert set(issues) == {"Hastings centre", "Old check"}
     assert issues["Hastings centre"] == (
         "Open regardless of immigration status: no: there are restrictions, never checked",
@@ -173,7 +181,7 @@ def test_the_spreadsheet_has_one_row_per_area_and_need_with_the_matrix_numbers(d
     assert len(lines) == 1 + 16 * len(report.coverage.needs)
     assert lines[0].startswith("Area,Area code (ONS),")
     assert ("Worthing,E07000229,district,Domestic abuse,domestic-abuse,1,1,0,none supporting NRPF,"
-            "All active public services,2026-11-01") in lines
+            "All active public services,2026-11-01,0,2025-12 to 2026-11") in lines  # no unmet need counted
 
 
 def test_the_pictures_have_a_title_and_point_to_their_tables(directory, gazetteer):
@@ -201,3 +209,28 @@ def test_the_matrix_is_worked_out_afresh_after_any_change_to_a_listing(directory
     directory.commit()
     after = matrix(directory, gazetteer)
     assert after is not before and (after.apart, after.cells) != (before.apart, before.cells)
+
+
+def test_after_an_edit_the_changed_listing_and_those_sharing_its_place_are_read_again(directory, gazetteer):
+    crawley_advice = directory.exec(select(Service).where(Service.name == "Crawley advice")).one()
+    hastings = directory.exec(select(Service).where(Service.name == "Hastings centre")).one()
+    place = crawley_advice.service_at_locations[0].location
+    desk = service(directory, "Advice desk", needs=DOMESTIC_ABUSE, **OPEN)
+    directory.exec(delete(ServiceAtLocation).where(ServiceAtLocation.service_id == desk.id))
+    directory.add(ServiceAtLocation(service_id=desk.id, location_id=place.id))
+    directory.commit()
+    assert cell(matrix(directory, gazetteer), CRAWLEY, "domestic-abuse").services == 3  # with the desk
+    assert cell(matrix(directory, gazetteer), HASTINGS, "domestic-abuse") == Cell(1, 0, 0)
+    # Hastings centre confirms it is open to all; Crawley advice moves to Hastings, and the desk with it.
+    hastings.immigration_status, hastings.last_modified = ImmigrationStatus.OPEN_TO_ALL, utc_now()
+    place.addresses[0].postal_code, place.addresses[0].city = "TN34 1AB", "Hastings"
+    crawley_advice.last_modified = utc_now()
+    directory.commit()
+    after = matrix(directory, gazetteer)
+    assert cell(after, HASTINGS, "domestic-abuse") == Cell(3, 3, 1)
+    assert cell(after, CRAWLEY, "domestic-abuse").services == 1  # West Sussex outreach, by its area
+    # Read afresh, the same directory gives the same matrix.
+    _FACTS.clear()
+    _RECENT.clear()
+    again = matrix(directory, gazetteer)
+    assert (again.cells, again.totals, again.apart) == (after.cells, after.totals, after.apart)
