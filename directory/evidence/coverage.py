@@ -13,11 +13,12 @@ These are counts of services, not of people, so nothing here is suppressed. No F
 
 import gc
 import uuid
-from collections import Counter, OrderedDict, defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 
 import numpy as np
 import sqlalchemy as sa
@@ -153,6 +154,8 @@ class _Facts:
     delivery: frozenset = frozenset()
     languages: frozenset = frozenset()
     districts: frozenset = frozenset()
+    served: tuple = ()  # the matrix's rows (areas) it counts in, by position
+    asked: tuple = ()  # the matrix's columns (needs) it counts in, by position
 
     def matches(self, filters: CoverageFilters) -> bool:
         return ((not filters.language or filters.language in self.languages)
@@ -337,7 +340,7 @@ def _coverage(session: Session, gazetteer: Gazetteer, today: date, review_months
     needs = terms_in(session, NEEDS_TAXONOMY)
     codes = tuple(term.code for term in needs)
     counted = [facts for facts in _directory_facts(session, gazetteer, areas, codes) if facts.matches(filters)]
-    cells, totals = _tally(areas, [s for s in counted if s.districts])
+    cells, totals = _tally(areas, needs, [s for s in counted if s.served])
     names = {need.code: need.name for need in needs}
     apart = sorted((ApartService(str(uuid.UUID(str(s.id))), s.name, s.helpline,
                                  ", ".join(names.get(code, code) for code in sorted(s.needs)), s.open_to_all,
@@ -356,14 +359,15 @@ def _directory_facts(session: Session, gazetteer: Gazetteer, areas: list[Area], 
     an edit, one listing is read, not ten thousand. Kept apart for each database, gazetteer and set of need
     codes (`codes`), so a renamed code reads everything again. Each worker keeps its own."""
     key = (str(session.get_bind().url), id(gazetteer), codes)
-    stamps = dict(_rows(session, select(_raw(Service.id), Service.last_modified).where(Service.listed())))
+    stamps = dict(_rows(session, select(_raw(Service.id), _raw(Service.last_modified)).where(Service.listed())))
     known_stamps, known = _FACTS.get(key, ({}, {}))
     changed = [service_id for service_id, stamp in stamps.items() if known_stamps.get(service_id) != stamp]
     if len(changed) > len(stamps) // 4:  # a first read, or an import: everything at once is quicker
-        facts = _read_facts(session, gazetteer, areas, None)
+        facts = _read_facts(session, gazetteer, areas, codes, None)
     else:
         facts = {service_id: known[service_id] for service_id in stamps if service_id in known}
-        facts.update(_read_facts(session, gazetteer, areas, _with_neighbours(session, changed)) if changed else {})
+        if changed:
+            facts.update(_read_facts(session, gazetteer, areas, codes, _with_neighbours(session, changed)))
     facts = {service_id: facts[service_id] for service_id in stamps if service_id in facts}
     _FACTS[key] = (stamps, facts)
     return list(facts.values())
@@ -376,9 +380,16 @@ def _with_neighbours(session: Session, ids: list) -> list:
     return sorted({*ids, *(service_id for service_id, in sharing)})
 
 
-def _read_facts(session: Session, gazetteer: Gazetteer, areas: list[Area], ids: list | None) -> dict[object, _Facts]:
-    """The facts of the listed services `ids` (all when None), each query reading only theirs."""
+def _read_facts(session: Session, gazetteer: Gazetteer, areas: list[Area], codes: tuple,
+                ids: list | None) -> dict[object, _Facts]:
+    """The facts of the listed services `ids` (all when None), each query reading only theirs, with the rows and
+    columns of the matrix each counts in (areas, and the needs `codes`)."""
     every_district = areas[-1].districts
+    containing = defaultdict(set)  # district → the position of every area containing it
+    for i, area in enumerate(areas):
+        for district in area.districts:
+            containing[district].add(i)
+    column = {code: i for i, code in enumerate(codes)}
     terms = _terms_by_service(session, ids)
     languages = _languages(session, ids)
     by_area = _area_districts(session, gazetteer, areas, ids)
@@ -390,29 +401,36 @@ def _read_facts(session: Session, gazetteer: Gazetteer, areas: list[Area], ids: 
         service.languages = frozenset(languages.get(service.id, ()))
         if not service.helpline:
             service.districts = frozenset(by_area.get(service.id, set()) | by_place.get(service.id, set()))
+            service.served = tuple(sorted(set().union(*(containing[district] for district in service.districts))))
+        service.asked = tuple(sorted(column[code] for code in service.needs if code in column))
         facts[service.id] = service
     return facts
 
 
-def _tally(areas: list[Area], services: list[_Facts]) -> tuple[dict[tuple[str, str], Cell], dict[str, Cell]]:
-    counts = defaultdict(lambda: [0, 0, 0])
-    areas_of = defaultdict(set)  # district → the codes of every area containing it
-    for area in areas:
-        for district in area.districts:
-            areas_of[district].add(area.code)
-    # Services alike in where they serve, their needs and their answers are counted together.
-    alike = Counter((s.districts, s.needs, s.open_to_all, s.with_nrpf) for s in services)
-    for (districts, needs, open_to_all, with_nrpf), number in alike.items():
-        served = set().union(*(areas_of[district] for district in districts))
-        for code in served:
-            for key in (*((code, need) for need in needs), code):
-                tally = counts[key]
-                tally[0] += number
-                tally[1] += number * open_to_all
-                tally[2] += number * with_nrpf
-    cells = {key: Cell(*tally) for key, tally in counts.items() if isinstance(key, tuple)}
-    totals = {key: Cell(*tally) for key, tally in counts.items() if isinstance(key, str)}
+def _tally(areas: list[Area], needs: list[TermChoice],
+           services: list[_Facts]) -> tuple[dict[tuple[str, str], Cell], dict[str, Cell]]:
+    """Every cell at once: services × areas served, and services × needs, as 0/1 matrices multiplied together
+    (weighted by each answer), as ten thousand services counted one cell at a time would be slow."""
+    served = _ones(len(areas), [s.served for s in services])
+    asked = _ones(len(needs), [s.asked for s in services])
+    answers = np.array([[1, s.open_to_all, s.with_nrpf] for s in services], dtype=np.int64).reshape(-1, 3)
+    by_answer = [served.T @ (asked * answers[:, [k]]) for k in range(3)]  # areas × needs, for each of the three
+    area_totals = served.T @ answers  # areas × the three
+    cells, totals = {}, {}
+    for i, area in enumerate(areas):
+        totals[area.code] = Cell(*map(int, area_totals[i]))
+        for j, need in enumerate(needs):
+            if by_answer[0][i, j]:
+                cells[area.code, need.code] = Cell(*(int(counts[i, j]) for counts in by_answer))
     return cells, totals
+
+
+def _ones(width: int, positions: list[tuple]) -> np.ndarray:
+    """A 0/1 matrix with a row per entry of `positions`, 1 at each position it holds."""
+    ones = np.zeros((len(positions), width), dtype=np.int64)
+    rows = np.repeat(np.arange(len(positions)), [len(where) for where in positions])
+    ones[rows, np.fromiter(chain.from_iterable(positions), dtype=np.int64, count=len(rows))] = 1
+    return ones
 
 
 def _checks(services: list[_Facts], today: date, months: int) -> ChecksSummary:
@@ -420,66 +438,6 @@ def _checks(services: list[_Facts], today: date, months: int) -> ChecksSummary:
     since = months_before(today, months)  # as review.is_overdue judges it
     recent = sum(day >= since for day in dates)
     return ChecksSummary(len(services), recent, months, min(dates, default=None), len(services) - len(dates))
-
-
-# -- gaps in words ---------------------------------------------------------------------------
-
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
-def in_words(number: int) -> str:
-    return _NUMBER_WORDS[number] if 0 <= number < len(_NUMBER_WORDS) else str(number)
-
-
-def services_in_words(number: int) -> str:
-    return f"{in_words(number)} service{'' if number == 1 else 's'}"
-
-
-def _lower_first(name: str) -> str:
-    """"Harmful practices (FGM…)" → "harmful practices (FGM…)"; "NRPF advice" stays as it is."""
-    return name[0].lower() + name[1:] if len(name) > 1 and not name[1].isupper() else name
-
-
-def _joined(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def gaps_in_words(result: Coverage) -> list[tuple[Area, list[str]]]:
-    """For each area with any gap, plain sentences: needs with no service open regardless of immigration
-    status, needs where none of those supports people with no recourse to public funds, and needs with
-    only one service open regardless of status."""
-    said = []
-    for area in result.areas:
-        cells = [(need, result.cell(area, need)) for need in result.needs]
-        none_open = [_lower_first(need.name) for need, cell in cells if cell.no_open_service]
-        no_nrpf = [f"{_lower_first(need.name)} ({services_in_words(cell.open_to_all)})" for need, cell in cells
-                   if not cell.no_open_service and cell.no_nrpf_service]
-        only_one = [_lower_first(need.name) for need, cell in cells if cell.open_to_all == 1]
-        sentences = []
-        if none_open:
-            sentences.append(f"No service open regardless of immigration status for {_joined(none_open)}.")
-        if no_nrpf:
-            sentences.append("Services open regardless of status, but none supporting people with no recourse "
-                             f"to public funds, for {_joined(no_nrpf)}.")
-        if only_one:
-            sentences.append(f"Only one service open regardless of status for {_joined(only_one)}.")
-        if sentences:
-            said.append((area, sentences))
-    return said
-
-
-def filters_in_words(filters: CoverageFilters, languages: dict[str, str], delivery: dict[str, str]) -> str:
-    """"Services speaking Polish, led by and for their community": what the counts are narrowed to."""
-    parts = []
-    if filters.language:
-        parts.append(f"speaking {languages.get(filters.language, filters.language)}")
-    if filters.led_by_and_for:
-        parts.append("led by and for their community")
-    if filters.delivery:
-        parts.append("offering help " + " or ".join(delivery.get(code, code).lower() for code in filters.delivery))
-    if filters.commissioned:
-        parts.append("commissioned by the Police and Crime Commissioner")
-    return "All active public services" if not parts else "Services " + ", ".join(parts)
 
 
 def rows_for_export(result: Coverage) -> Iterable[tuple[Area, TermChoice, Cell]]:

@@ -19,10 +19,9 @@ from directory.evidence.coverage import (
     Coverage,
     CoverageFilters,
     coverage,
-    filters_in_words,
-    gaps_in_words,
     rows_for_export,
 )
+from directory.evidence.gaps import filters_in_words, gaps_in_words
 from directory.evidence.unmet import UnmetNeedTable, month_range, unmet_need_table
 from directory.exchange.datapackage import spreadsheet_safe
 from directory.listings.queries import DELIVERY_TAXONOMY, TermChoice, spoken_languages, terms_in

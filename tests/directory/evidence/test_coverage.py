@@ -12,8 +12,8 @@ from directory.evidence.coverage import (
     Cell,
     CoverageFilters,
     coverage,
-    gaps_in_words,
 )
+from directory.evidence.gaps import gaps_in_words
 from directory.evidence.picture import district_tiles, heat_map
 from directory.evidence.report import coverage_csv, coverage_report
 from directory.listings.queries import DELIVERY_TAXONOMY
