@@ -46,6 +46,8 @@ NRPF = by_name()["nrpf_support"]
 LED_BY_AND_FOR = by_name()["led_by_and_for"]
 # A place further than this from every postcode district's centre is not placed in a district.
 NEAREST_OUTCODE_MILES = 8.0
+# The page names this many of the services shown apart (Sussex has a few dozen); its table by need counts them all.
+APART_LISTED = 100
 _MILES_PER_DEGREE = 69.0
 
 
@@ -100,9 +102,13 @@ class ApartService:
     id: str
     name: str
     helpline: bool
-    needs: str  # their names, joined once here: a thousand rows would join them on every view
+    need_names: tuple[str, ...]
     open_to_all: bool
     with_nrpf: bool
+
+    @property
+    def needs(self) -> str:
+        return ", ".join(self.need_names)
 
 
 @dataclass(frozen=True)
@@ -126,12 +132,22 @@ class Coverage:
     needs: list[TermChoice]
     cells: dict[tuple[str, str], Cell]
     totals: dict[str, Cell]  # every need together, per area
-    apart: list[ApartService]
+    apart: list[ApartService]  # national helplines first, then by name
     checks: ChecksSummary
     filters: CoverageFilters = field(default_factory=CoverageFilters)
+    apart_cells: dict[tuple[bool, str], Cell] = field(default_factory=dict)  # (national helplines?, need) → counts
 
     def cell(self, area: Area, need: TermChoice) -> Cell:
         return self.cells.get((area.code, need.code), Cell())
+
+    def apart_cell(self, helplines: bool, need: TermChoice) -> Cell:
+        """How many national helplines (or services beyond Sussex only) there are for `need`, as a matrix cell."""
+        return self.apart_cells.get((helplines, need.code), Cell())
+
+    @property
+    def apart_listed(self) -> list[ApartService]:
+        """The apart services the page names: the first APART_LISTED (the table by need counts them all)."""
+        return self.apart[:APART_LISTED]
 
     @property
     def districts(self) -> list[Area]:
@@ -343,11 +359,17 @@ def _coverage(session: Session, gazetteer: Gazetteer, today: date, review_months
     cells, totals = _tally(areas, needs, [s for s in counted if s.served])
     names = {need.code: need.name for need in needs}
     apart = sorted((ApartService(str(uuid.UUID(str(s.id))), s.name, s.helpline,
-                                 ", ".join(names.get(code, code) for code in sorted(s.needs)), s.open_to_all,
+                                 tuple(names.get(code, code) for code in sorted(s.needs)), s.open_to_all,
                                  s.with_nrpf)
                     for s in counted if not s.districts),
                    key=lambda service: (not service.helpline, service.name.casefold()))
-    return Coverage(areas, needs, cells, totals, apart, _checks(counted, today, review_months), filters)
+    apart_cells = {}
+    for service in (s for s in counted if not s.districts):
+        for key in ((service.helpline, code) for code in service.needs):
+            was = apart_cells.get(key, Cell())
+            apart_cells[key] = Cell(was.services + 1, was.open_to_all + service.open_to_all,
+                                    was.with_nrpf + service.with_nrpf)
+    return Coverage(areas, needs, cells, totals, apart, _checks(counted, today, review_months), filters, apart_cells)
 
 
 _FACTS: dict = {}  # by database and gazetteer: each listed service's last change and facts

@@ -44,6 +44,9 @@ CSV_COLUMNS = (
     "Unmet need counted in",
 )
 ALL_PLACES, ALL_NEEDS = ("", "All places"), ("", "All needs")
+# The services not counted in the districts, as two more areas: (code, name) by whether they are national helplines.
+APART_AREAS = {True: ("national-helplines", "National helplines"),
+               False: ("beyond-sussex", "Covering areas beyond Sussex only")}
 
 
 @dataclass
@@ -121,6 +124,12 @@ def coverage_csv(report: CoverageReport) -> str:
                cell.with_nrpf, _gap(cell), report.described_filters, report.today.isoformat(),
                counted if counted == "" else _shown(counted), months)
         writer.writerow([spreadsheet_safe(str(value)) for value in row])
+    for helplines, (code, name) in APART_AREAS.items() if report.coverage.apart else ():  # as the page: if any
+        for need in report.coverage.needs:
+            cell = report.coverage.apart_cell(helplines, need)
+            row = (name, code, "apart", need.name, need.code, cell.services, cell.open_to_all, cell.with_nrpf,
+                   _gap(cell), report.described_filters, report.today.isoformat(), "", months)
+            writer.writerow([spreadsheet_safe(str(value)) for value in row])
     needs = dict(report.unmet.needs) | {ALL_NEEDS[0]: ALL_NEEDS[1]}
     places = dict(report.unmet.districts) | {ALL_PLACES[0]: ALL_PLACES[1]}
     for (need, district), number in unmet.items():

@@ -6,7 +6,7 @@ from markupsafe import Markup
 from directory.clock import uk_today
 from directory.evidence.coverage import CoverageFilters
 from directory.evidence.picture import district_tiles, heat_map, needs_met
-from directory.evidence.report import coverage_csv, coverage_report
+from directory.evidence.report import APART_AREAS, coverage_csv, coverage_report
 from directory.models import Role
 from directory.web.context import get_indexer, get_session
 from directory.web.staff import staff
@@ -32,7 +32,7 @@ def _report():
 def coverage():
     report = _report()
     return render_template("staff/coverage.html", report=report, result=report.coverage, needs_met=needs_met,
-                           unmet=report.unmet,
+                           unmet=report.unmet, apart_codes={kind: code for kind, (code, _) in APART_AREAS.items()},
                            matrix_table=MATRIX_TABLE, tiles_table=TILES_TABLE,
                            heat_map=Markup(heat_map(report.coverage, described_by=MATRIX_TABLE)),
                            tiles=Markup(district_tiles(report.coverage, described_by=TILES_TABLE)))

@@ -178,7 +178,7 @@ def test_unknown_filters_are_dropped(directory, gazetteer):
 def test_the_spreadsheet_has_one_row_per_area_and_need_with_the_matrix_numbers(directory, gazetteer):
     report = coverage_report(directory, gazetteer, TODAY, MONTHS, CoverageFilters())
     lines = coverage_csv(report).splitlines()
-    assert len(lines) == 1 + 16 * len(report.coverage.needs)
+    assert len(lines) == 1 + (16 + 2) * len(report.coverage.needs)  # and national helplines, beyond Sussex
     assert lines[0].startswith("Area,Area code (ONS),")
     assert ("Worthing,E07000229,district,Domestic abuse,domestic-abuse,1,1,0,none supporting NRPF,"
             "All active public services,2026-11-01,0,2025-12 to 2026-11") in lines  # no unmet need counted

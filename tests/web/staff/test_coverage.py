@@ -9,6 +9,8 @@ import pytest
 from sqlmodel import Session, delete
 
 from directory.clock import uk_today
+from directory.evidence import coverage as coverage_module
+from directory.evidence.coverage import _RECENT
 from directory.evidence.tallies import UnmetNeedTally
 from directory.evidence.unmet import month_range
 from directory.models import Answer, ImmigrationStatus, Role, ServiceArea
@@ -55,7 +57,9 @@ def test_officers_may_not_see_coverage_and_editors_may(client, app, directory):
 def test_the_page_shows_the_matrix_gaps_pictures_and_compliance(client, directory):
     html = signed_in(client, directory[Role.EDITOR]).get("/staff/coverage").get_data(as_text=True)
     cells = page_cells(html)
-    assert len(cells) == 16  # 16 areas × the one need
+    assert len(cells) == 16 + 2  # 16 areas, national helplines and beyond Sussex × the one need
+    assert (cells[("national-helplines", "domestic-abuse")], cells[("beyond-sussex", "domestic-abuse")]) == (
+        "1 / 0 / 0", "0 / 0 / 0")
     assert cells[("E07000226", "domestic-abuse")] == "1 / 1 / 1"
     assert cells[("E07000062", "domestic-abuse")] == "1 / 0 / 0"
     assert cells[("SUSSEX", "domestic-abuse")] == "2 / 1 / 1"
@@ -138,3 +142,19 @@ def test_the_csv_has_the_unmet_need_of_the_page_every_number_as_shown(client, di
     assert matrix[SUSSEX, "domestic-abuse"] == ""
     first, last = month_range(None, None, uk_today())
     assert {row["Unmet need counted in"] for row in rows} == {f"{first} to {last}"}
+
+
+def test_a_long_list_of_services_apart_names_the_first_and_counts_them_all(client, directory, app, monkeypatch):
+    with Session(app.extensions["database"]) as session:
+        make_service(session, "Zebra line", national_helpline=True, needs={"domestic-abuse": "Domestic abuse"},
+                     immigration_status=ImmigrationStatus.OPEN_TO_ALL)
+        session.commit()
+    editor = signed_in(client, directory[Role.EDITOR])
+    html = " ".join(editor.get("/staff/coverage").get_data(as_text=True).split())
+    assert "2 services not counted in the districts, by need" in html and ">Each of them</caption>" in html
+    monkeypatch.setattr(coverage_module, "APART_LISTED", 1)
+    _RECENT.clear()
+    html = " ".join(editor.get("/staff/coverage").get_data(as_text=True).split())
+    assert ">The first 1 of them, national helplines first</caption>" in html
+    assert "National line</a>" in html and "Zebra line</a>" not in html
+    assert page_cells(html)[("national-helplines", "domestic-abuse")] == "2 / 1 / 0"  # both still counted
