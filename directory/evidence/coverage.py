@@ -435,9 +435,10 @@ def _tally(areas: list[Area], needs: list[TermChoice],
     (weighted by each answer), as ten thousand services counted one cell at a time would be slow."""
     served = _ones(len(areas), [s.served for s in services])
     asked = _ones(len(needs), [s.asked for s in services])
-    answers = np.array([[1, s.open_to_all, s.with_nrpf] for s in services], dtype=np.int64).reshape(-1, 3)
-    by_answer = [served.T @ (asked * answers[:, [k]]) for k in range(3)]  # areas × needs, for each of the three
-    area_totals = served.T @ answers  # areas × the three
+    answers = np.array([[1, s.open_to_all, s.with_nrpf] for s in services], dtype=np.float64).reshape(-1, 3)
+    # In floating point, which numpy multiplies with BLAS; counts of services are exact far beyond any directory.
+    by_answer = [np.rint(served.T @ (asked * answers[:, [k]])) for k in range(3)]  # areas × needs, each answer
+    area_totals = np.rint(served.T @ answers)  # areas × the three
     cells, totals = {}, {}
     for i, area in enumerate(areas):
         totals[area.code] = Cell(*map(int, area_totals[i]))
@@ -449,7 +450,7 @@ def _tally(areas: list[Area], needs: list[TermChoice],
 
 def _ones(width: int, positions: list[tuple]) -> np.ndarray:
     """A 0/1 matrix with a row per entry of `positions`, 1 at each position it holds."""
-    ones = np.zeros((len(positions), width), dtype=np.int64)
+    ones = np.zeros((len(positions), width), dtype=np.float64)
     rows = np.repeat(np.arange(len(positions)), [len(where) for where in positions])
     ones[rows, np.fromiter(chain.from_iterable(positions), dtype=np.int64, count=len(rows))] = 1
     return ones
