@@ -8,7 +8,7 @@ import {
   ExitThisPage,
   Radios,
   SkipLink,
-} from "./govuk/govuk-frontend.min.js";
+} from "govuk-frontend";
 
 // Leaves with location.replace, so Back does not return to this page.
 class QuickExit extends ExitThisPage {

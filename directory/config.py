@@ -99,6 +99,8 @@ def from_environment(instance_path: str) -> dict:
         # Victims' languages: one file per language code, each line joining phrases to an English group.
         "SYNONYMS_DIR": str(PROJECT_ROOT / "data" / "synonyms"),
         "GAZETTEER_DIR": str(PROJECT_ROOT / "data" / "gazetteer"),
+        # The stylesheet, script and icon `npm run build` writes, with their manifest.json.
+        "ASSETS_DIR": str(PROJECT_ROOT / "static" / "build"),
         # Where "Exit this page" sends people: a neutral, busy site.
         "EXIT_URL": os.environ.get("EXIT_URL", "https://www.bbc.co.uk/weather"),
         "RESULTS_PER_PAGE": int(os.environ.get("RESULTS_PER_PAGE", "20")),

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from directory.web.api import api as api_blueprint
 from directory.web.api.responses import error_response
+from directory.web.assets import init_assets
 from directory.web.context import close_session
 from directory.web.i18n import init_i18n
 from directory.web.limits import limiter
@@ -51,10 +52,9 @@ def _safety_headers(response):
     response.headers["Content-Security-Policy"] = _content_security_policy(g.get("csp_nonce", ""))
     if _wants_json():
         response.headers["Access-Control-Allow-Origin"] = "*"  # open data, read by other directories
-    if not request.path.startswith("/static/"):
-        # A shared or seized device should not be able to replay what someone looked at.
-        # (The API sets its own caching: its data is public and holds nobody's search.)
-        response.headers.setdefault("Cache-Control", "no-store")
+    # A shared or seized device should not be able to replay what someone looked at. (The API sets its
+    # own caching: its data is public and holds nobody's search. Static files never come here: assets.py.)
+    response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
@@ -137,6 +137,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(500, _server_error)
     app.context_processor(lambda: {"cspNonce": g.get("csp_nonce", ""), "staff_navigation": STAFF_NAVIGATION})
     register_template_helpers(app)
+    init_assets(app)
     app.register_blueprint(public_blueprint)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(staff_blueprint)
