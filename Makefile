@@ -9,8 +9,9 @@ run: install ## Install everything and run the app on http://127.0.0.1:5000 with
 	@echo "Staff sign-in: create an account first with  $(BIN)/flask --app app users create you@example.org --role admin"
 	SESSION_COOKIE_SECURE=false $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
+# One worker per core (pytest-xdist); tests sharing the PostgreSQL database are kept on one worker (loadgroup).
 test: install system ## Install everything (Chromium and Redis included) and run the whole test suite
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 mutation: install ## Mutation testing of the modules victims depend on (MODULES="wording rules" for some)
 	$(BIN)/pip install --quiet -e '.[mutation]'

@@ -13,7 +13,9 @@ from tests.conftest import SAMPLE_DATA
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "postcodes"
 
-pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="set TEST_POSTGRES_URL to run against PostgreSQL")
+# One database for every PostgreSQL test: run on one pytest-xdist worker, one after another.
+pytestmark = [pytest.mark.skipif(not POSTGRES_URL, reason="set TEST_POSTGRES_URL to run against PostgreSQL"),
+              pytest.mark.xdist_group("postgres")]
 
 
 @pytest.fixture

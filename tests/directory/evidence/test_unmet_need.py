@@ -172,6 +172,7 @@ def test_two_workers_counting_at_once_lose_no_increment_on_sqlite(app):
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_POSTGRES_URL"), reason="set TEST_POSTGRES_URL to run against PostgreSQL")
+@pytest.mark.xdist_group("postgres")  # the one PostgreSQL database, shared with tests/directory/test_postgres.py
 def test_two_workers_counting_at_once_lose_no_increment_on_postgresql():
     url = os.environ["TEST_POSTGRES_URL"]
     engine = create_engine(url)
