@@ -1,6 +1,7 @@
 """Application factory: configuration, extensions, blueprints, CLI and error pages. Nothing else."""
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -16,7 +17,7 @@ from directory.listings.queries import directory_is_empty
 from directory.pathway.rulebook import upgrade_rules
 from directory.places.gazetteer import Gazetteer
 from directory.places.geocoding import online_geocoder
-from directory.web.request_logs import RequestLineScrubber
+from directory.web.request_logs import HealthChecksUnlogged, RequestLineScrubber
 from search import SearchEngine
 
 
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SearchEngine(app.config["SEARCH_INDEX_DIR"], app.config["SYNONYMS_FILE"], document_shape(),
                      app.config["SYNONYMS_DIR"]),
         Gazetteer.from_folder(app.config["GAZETTEER_DIR"]),
+        forget_after=timedelta(days=app.config["SEARCH_INDEX_FORGET_DAYS"]),
     )
     app.extensions["database"] = engine
     app.extensions["indexer"] = indexer
@@ -70,4 +72,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
     logging.getLogger("werkzeug").addFilter(RequestLineScrubber())
+    logging.getLogger("werkzeug").addFilter(HealthChecksUnlogged())
     return app

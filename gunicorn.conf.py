@@ -6,7 +6,7 @@ import os
 from gunicorn.glogging import Logger
 
 from directory.config import flag, several_workers_problem
-from directory.web.request_logs import RequestLineScrubber
+from directory.web.request_logs import HealthChecksUnlogged, RequestLineScrubber
 
 # Behind a reverse proxy, X-Forwarded-For is believed: only the proxy may reach gunicorn, or any
 # client could name its own address and escape the sign-in limits. So listen on this machine only.
@@ -33,11 +33,13 @@ _scrubber = RequestLineScrubber()
 
 
 class ScrubbedLogger(Logger):
-    """gunicorn's logger, whose error log names neither the client nor what a malformed request asked for."""
+    """gunicorn's logger: its error log names neither the client nor what a malformed request asked for,
+    and its access log leaves out the load balancer's health checks."""
 
     def setup(self, cfg):
         super().setup(cfg)  # a log configuration (logconfig_dict) may replace the loggers: filter after it
         self.error_log.addFilter(_scrubber)
+        self.access_log.addFilter(HealthChecksUnlogged())  # the load balancer's, every few seconds
 
 
 logger_class = ScrubbedLogger

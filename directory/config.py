@@ -89,6 +89,9 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": _secret_key(instance),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'directory.sqlite'}"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search-index")),
+        # An app host's index not seen this long stops holding back pruning of the change log
+        # (it rebuilds if it comes back).
+        "SEARCH_INDEX_FORGET_DAYS": int(os.environ.get("SEARCH_INDEX_FORGET_DAYS", "7")),
         "LOAD_SAMPLE_DATA": flag("LOAD_SAMPLE_DATA", True),
         # Ofcom's drama numbers (used by the sample data) are accepted only alongside the sample.
         "ACCEPT_FICTIONAL_PHONE_NUMBERS": flag("ACCEPT_FICTIONAL_PHONE_NUMBERS", flag("LOAD_SAMPLE_DATA", True)),

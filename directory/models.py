@@ -404,20 +404,6 @@ class ProblemReport(SQLModel, table=True):
     handled_at: datetime | None = None
 
 
-class IndexOutbox(SQLModel, table=True):
-    """Services whose search entry must be refreshed: queued in the same transaction as the change.
-
-    Drained after commit; whatever fails stays queued and is retried, so the index never
-    silently misses a change the database kept.
-    """
-
-    __tablename__ = "index_outbox"
-
-    service_id: uuid.UUID = Field(primary_key=True)
-    queued_at: datetime = Field(default_factory=utc_now)
-    attempts: int = 0
-
-
 # -- the officer's referral pathway ----------------------------------------------------------------
 
 

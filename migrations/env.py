@@ -7,6 +7,7 @@ from directory import models  # noqa: F401  (registers the tables on the metadat
 from directory.accounts import audit, second_factor  # noqa: F401  (tables kept in their feature packages)
 from directory.content import pages  # noqa: F401
 from directory.evidence import tallies  # noqa: F401
+from directory.indexing import changes  # noqa: F401
 
 target_metadata = SQLModel.metadata
 engine = context.config.attributes["engine"]

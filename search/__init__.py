@@ -28,8 +28,11 @@ class SearchEngine:
     def is_usable(self) -> bool:
         return self.index.is_usable()
 
-    def rebuild(self, documents) -> int:
-        return self.index.rebuild(documents)
+    def identity(self) -> str:
+        return self.index.identity()
+
+    def rebuild(self, documents, position: dict | None = None) -> int:
+        return self.index.rebuild(documents, position)
 
     def upsert(self, document: dict) -> None:
         self.index.upsert(document)
@@ -37,9 +40,16 @@ class SearchEngine:
     def delete(self, service_id: str) -> None:
         self.index.delete(service_id)
 
-    def apply(self, documents: list[dict], deleted_ids: list[str]) -> None:
-        """Upsert `documents` and remove `deleted_ids` together."""
-        self.index.apply(documents, deleted_ids)
+    def apply(self, documents: list[dict], deleted_ids: list[str], position: dict | None = None) -> None:
+        """Upsert `documents` and remove `deleted_ids` together, then note `position` (see SearchIndex.apply)."""
+        self.index.apply(documents, deleted_ids, position)
+
+    def position(self) -> dict | None:
+        return self.index.position()
+
+    def following(self, wait_seconds: float | None):
+        """The index's lock for bringing it up to date (see SearchIndex.following)."""
+        return self.index.following(wait_seconds)
 
     def fingerprint(self) -> Fingerprint:
         return self.index.fingerprint()

@@ -2,7 +2,10 @@
 
 Layout under the index root:
     CURRENT          JSON naming the live generation and the schema version it was built with
-    gen-<stamp>/     one complete Whoosh index per generation
+    IDENTITY         a random name for this index folder, made once (the caller registers it)
+    FOLLOW           the lock a caller holds while it brings the index up to date (see `following`)
+    gen-<stamp>/     one complete Whoosh index per generation, with POSITION: what the caller says
+                     the generation holds (how far along its change log), written after each commit
 
 A rebuild writes a new generation, then replaces CURRENT atomically, so a crash mid-rebuild
 leaves the previous generation answering. Readers never wait for writers (Whoosh segments
@@ -17,6 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +35,7 @@ from whoosh.analysis import (
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import Every
 from whoosh.support.charset import accent_map
+from whoosh.util.filelock import FileLock, try_for
 
 from .synonyms import WORD_PATTERN, SynonymTable, normalise_words
 
@@ -157,14 +162,36 @@ class SearchIndex:
         current = self._read_current()
         return self._is_ours(current) and whoosh_index.exists_in(self.root / current["generation"])
 
-    def _open(self):
+    def _live_generation(self) -> str:
         current = self._read_current()
         if not self._is_ours(current):
             raise IndexMissing(f"No search index of version {SCHEMA_VERSION} under {self.root}")
-        return current["generation"], whoosh_index.open_dir(self.root / current["generation"])
+        return current["generation"]
 
-    def rebuild(self, documents: Iterable[dict]) -> int:
-        """Build a whole new generation from `documents`, then swap it in. Returns the count."""
+    def _open(self):
+        generation = self._live_generation()
+        return generation, whoosh_index.open_dir(self.root / generation)
+
+    def identity(self) -> str:
+        """This folder's own random name, made the first time it is asked for (by whichever process is first)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / "IDENTITY"
+        if not path.exists():
+            temporary = self.root / f"IDENTITY.{uuid.uuid4().hex}"
+            temporary.write_text(uuid.uuid4().hex)
+            try:
+                os.link(temporary, path)  # never replaces one another process made meanwhile
+            except FileExistsError:
+                pass
+            finally:
+                temporary.unlink()
+        return path.read_text().strip()
+
+    def rebuild(self, documents: Iterable[dict], position: dict | None = None) -> int:
+        """Build a whole new generation from `documents`, then swap it in. Returns the count.
+
+        `position` is the caller's note of what the documents hold, kept with the generation.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
         generation = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         path = self.root / generation
@@ -181,6 +208,8 @@ class SearchIndex:
             writer.cancel()
             shutil.rmtree(path, ignore_errors=True)
             raise
+        if position is not None:
+            self._write_position(generation, position)
         temporary = self.root / f"CURRENT.{uuid.uuid4().hex}"
         temporary.write_text(json.dumps(
             {"generation": generation, "schema_version": SCHEMA_VERSION, "synonyms": self.synonyms.fingerprint,
@@ -209,14 +238,54 @@ class SearchIndex:
         with ix.writer(timeout=WRITER_TIMEOUT_SECONDS) as writer:
             writer.delete_by_term("id", service_id)
 
-    def apply(self, documents: list[dict], deleted_ids: list[str]) -> None:
-        """Many changes in one writer and one commit: a segment per change would make big imports crawl."""
-        _, ix = self._open()
+    def apply(self, documents: list[dict], deleted_ids: list[str], position: dict | None = None) -> None:
+        """Many changes in one writer and one commit: a segment per change would make big imports crawl.
+
+        `position`, the caller's note of what the index now holds, is written after the commit: a
+        crash between the two only has the same changes applied again.
+        """
+        generation, ix = self._open()
         with ix.writer(timeout=WRITER_TIMEOUT_SECONDS, limitmb=128) as writer:
             for service_id in deleted_ids:
                 writer.delete_by_term("id", service_id)
             for document in documents:
                 writer.update_document(**to_stored(document, self.synonyms))
+        if position is not None:
+            self._write_position(generation, position)
+
+    def position(self) -> dict | None:
+        """The note kept with the live generation's last write (None if there is none); IndexMissing if none is live."""
+        generation = self._live_generation()
+        try:
+            return json.loads((self.root / generation / "POSITION").read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+
+    def _write_position(self, generation: str, position: dict) -> None:
+        temporary = self.root / generation / f"POSITION.{uuid.uuid4().hex}"
+        temporary.write_text(json.dumps(position))
+        os.replace(temporary, self.root / generation / "POSITION")
+
+    @contextmanager
+    def following(self, wait_seconds: float | None):
+        """Hold this folder's FOLLOW lock while bringing the index up to date; yields whether it is held.
+
+        The caller reads what is new since `position()`, applies it and records where it got to, all
+        under the lock, so two processes sharing the folder never apply older documents over newer ones
+        or write positions out of order. It yields False if another process held the lock for
+        `wait_seconds` (None: however long it takes).
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.root / "FOLLOW"))
+        if wait_seconds is None:
+            held = lock.acquire(blocking=True)
+        else:
+            held = try_for(lock.acquire, timeout=wait_seconds, delay=0.02)
+        try:
+            yield held
+        finally:
+            if held:
+                lock.release()
 
     # -- reading -----------------------------------------------------------------------------
 

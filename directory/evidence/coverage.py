@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from directory.conditions import by_name
-from directory.indexing import database_fingerprint, service_area_code
+from directory.indexing.documents import database_fingerprint, service_area_code
 from directory.listings.queries import NEEDS_TAXONOMY, TermChoice, terms_in
 from directory.listings.review import months_before
 from directory.models import (

@@ -20,6 +20,7 @@ from sqlmodel import SQLModel, func, select
 from directory import history
 from directory.clock import in_words
 from directory.conditions import CONDITION_COLUMNS
+from directory.indexing.changes import log_changes
 from directory.listings.queries import AUDIENCE_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY, SERVICE_PAGE_LOADS
 from directory.models import (
     Accessibility,
@@ -27,7 +28,6 @@ from directory.models import (
     Attribute,
     ChangeRecord,
     Contact,
-    IndexOutbox,
     Language,
     Location,
     Organization,
@@ -305,20 +305,14 @@ def claim_version(session: Session, record: SQLModel, expected: int, entity_type
 
 
 def queue_reindex(session: Session, service_id: uuid.UUID) -> None:
-    """Ask for the service's search entry to be refreshed once this transaction commits.
+    """Log, in this transaction, that the service's search entry must be refreshed in every index.
 
     Services sharing a place with it too: whether a place is confidential depends on every service
-    there, so one listing's change can coarsen another's ranking point. A fresh queued_at on every
-    change: a drain that read the older one leaves the row for the next.
+    there, so one listing's change can coarsen another's ranking point.
     """
     places = select(ServiceAtLocation.location_id).where(ServiceAtLocation.service_id == service_id)
     neighbours = session.exec(select(ServiceAtLocation.service_id).where(ServiceAtLocation.location_id.in_(places)))
-    for queued_id in {service_id, *neighbours}:
-        queued = session.get(IndexOutbox, queued_id)
-        if queued is None:
-            session.add(IndexOutbox(service_id=queued_id))
-        else:
-            queued.queued_at = utc_now()
+    log_changes(session, {service_id, *neighbours})
 
 
 def load_service(session: Session, service_id: uuid.UUID) -> Service | None:

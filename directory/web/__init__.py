@@ -11,6 +11,7 @@ from directory.web.api import api as api_blueprint
 from directory.web.api.responses import error_response
 from directory.web.assets import init_assets
 from directory.web.context import close_session
+from directory.web.health import health as health_blueprint
 from directory.web.i18n import init_i18n
 from directory.web.limits import limiter
 from directory.web.officer import officer as officer_blueprint
@@ -142,3 +143,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api_blueprint)
     app.register_blueprint(staff_blueprint)
     app.register_blueprint(officer_blueprint)
+    app.register_blueprint(health_blueprint)

@@ -34,3 +34,19 @@ class RequestLineScrubber(logging.Filter):
         else:  # gunicorn formats its messages before logging them
             record.msg = _scrubbed(_GUNICORN_ADDRESS.sub("ip=-:", record.msg))
         return True
+
+
+HEALTH_CHECK_PATH = "/healthz"
+
+
+class HealthChecksUnlogged(logging.Filter):
+    """Drops the load balancer's health checks from the request logs: every few seconds from every
+    balancer, they would bury the requests people made."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, dict):  # gunicorn's access log: its atoms, U the path
+            return record.args.get("U") != HEALTH_CHECK_PATH
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            words = record.args[0].split(" ")  # werkzeug: the request line, "GET /healthz HTTP/1.1"
+            return len(words) < 2 or words[1].split("?")[0] != HEALTH_CHECK_PATH
+        return True

@@ -1,13 +1,16 @@
 """Migrations keep what they must (every listing, every rule) and leave what is new not known or due for review."""
 
-from datetime import date
+from datetime import date, datetime, timezone
 
+import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import inspect, text
 from sqlmodel import select
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from directory.db import alembic_config
 from directory.evidence.tallies import ReferralTally
+from directory.indexing.changes import IndexChange
 from directory.models import Answer, Role, Service
 from directory.pathway import referrals, rulebook
 from tests.factories import make_service, make_user
@@ -74,3 +77,21 @@ def test_0011_counts_referrals_already_recorded_as_not_asked(app, session):
     assert sorted((t.month, t.district, t.immigration_concern, t.nrpf, t.count)
                   for t in session.exec(select(ReferralTally))) == [
         ("2026-10", "E07000226", "not_asked", "not_asked", 2), ("2026-11", "", "not_asked", "not_asked", 1)]
+
+
+def test_0012_logs_the_changes_still_queued_in_the_outbox_it_replaces(app, session):
+    service_id = make_service(session, "Harbour advice").id
+    session.commit()
+    session.close()
+    engine = app.extensions["database"]
+    config = alembic_config(engine)
+    command.downgrade(config, "0011")
+    assert "index_change" not in inspect(engine).get_table_names()
+    outbox = sa.table("index_outbox", sa.column("service_id", sa.Uuid()), sa.column("queued_at", UTCDateTime()),
+                      sa.column("attempts", sa.Integer()))
+    with engine.begin() as connection:
+        connection.execute(outbox.insert().values(service_id=service_id, queued_at=datetime(2026, 11, 29, 10, tzinfo=timezone.utc),
+                                                  attempts=2))
+    command.upgrade(config, "head")
+    assert "index_outbox" not in inspect(engine).get_table_names()
+    assert session.exec(select(IndexChange.service_id)).all() == [service_id]

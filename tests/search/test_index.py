@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from whoosh.util.filelock import FileLock
 
 from search import SearchEngine, SearchRequest
 from search.index import SCHEMA_VERSION
@@ -73,6 +74,36 @@ def test_updates_and_deletions_show_in_the_next_search(engine):
     assert found(engine, "counselling") == ["a"]
     engine.delete("b")
     assert found(engine, "advice") == []
+
+
+def test_the_callers_position_is_kept_with_the_documents(engine):
+    engine.rebuild([document("a", "Advice line")], {"seq": 1})
+    assert engine.position() == {"seq": 1}
+    engine.apply([document("b", "Advice centre")], ["a"], {"seq": 3})
+    assert engine.position() == {"seq": 3} and found(engine, "advice") == ["b"]
+    engine.rebuild([document("a", "Advice line")])
+    assert engine.position() is None  # a generation built without one has none
+
+
+def test_only_one_process_at_a_time_brings_one_folder_up_to_date(engine):
+    engine.rebuild([document("a", "Advice line")], {"seq": 1})
+    other_process = FileLock(str(engine.index.root / "FOLLOW"))
+    assert other_process.acquire()
+    try:
+        with engine.following(wait_seconds=0.1) as held:
+            assert not held
+    finally:
+        other_process.release()
+    with engine.following(wait_seconds=0) as held:
+        assert held and not other_process.acquire()
+    assert other_process.acquire()
+    other_process.release()
+
+
+def test_a_folder_keeps_its_identity_across_rebuilds(engine):
+    identity = engine.identity()
+    engine.rebuild([document("a", "Advice line")])
+    assert engine.identity() == identity and len(identity) == 32
 
 
 def test_fingerprint_counts_documents_and_keeps_the_newest_change(engine):

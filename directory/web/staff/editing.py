@@ -55,7 +55,7 @@ def _locate(postcode: str):
 def _commit_and_reindex() -> None:
     db = get_session()
     db.commit()
-    get_indexer().drain(db)
+    get_indexer().catch_up(db)
 
 
 def _empty_snapshot() -> dict:

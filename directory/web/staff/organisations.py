@@ -30,7 +30,7 @@ def _save(record, form, fields, entity_type, is_new, saved_message):
         return {"latest": clash.latest, "theirs": listings.simple_snapshot(current),
                 "yours": {**listings.simple_snapshot(current), **values}}
     db.commit()
-    get_indexer().drain(db)
+    get_indexer().catch_up(db)
     flash(saved_message, "success")
     return None
 

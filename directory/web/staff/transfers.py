@@ -96,7 +96,7 @@ def import_data_apply():
         discard_upload(source)
     record_security_event("import_applied", user=acting_user(), detail=f"{sum(report.created.values())} records "
                           f"created, {sum(report.updated.values())} updated")
-    get_indexer().drain(db)
+    get_indexer().catch_up(db)
     flash(f"Imported {source.name}: {sum(report.created.values())} records created and "
           f"{sum(report.updated.values())} updated, including {len(report.created_services)} new and "
           f"{len(report.updated_services)} updated services.", "success")

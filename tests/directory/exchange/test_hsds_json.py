@@ -76,7 +76,7 @@ def import_json(app_, document, user=None):
     with Session(app_.extensions["database"]) as session:
         report = transfers.import_with_history(session, json.dumps(document).encode(), user, allow_fictional_phones=True)
         session.commit()
-        app_.extensions["indexer"].drain(session)
+        app_.extensions["indexer"].catch_up(session)
     return report
 
 

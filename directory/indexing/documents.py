@@ -1,4 +1,4 @@
-"""Keeping the search index a faithful copy of the database.
+"""What the search index holds for a service, and how to tell whether it still matches the database.
 
 Only active services are indexed, so nothing else can ever come out of a public search.
 A confidential place (one any confidential service uses, see listings/confidentiality.py)
@@ -7,16 +7,10 @@ service serves), never at its own coordinates, whichever service it is indexed f
 """
 
 import hashlib
-import logging
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TypeVar
 
-from sqlalchemy import bindparam
 from sqlalchemy.orm import Session, selectinload
-from sqlmodel import delete, func, select, update
+from sqlmodel import func, select
 
 from directory.conditions import CONDITIONS, confirmed_flags, filter_choices
 from directory.listings.confidentiality import (
@@ -26,23 +20,11 @@ from directory.listings.confidentiality import (
     public_links,
 )
 from directory.listings.hours import weekly_opening
-from directory.models import (
-    IndexOutbox,
-    Location,
-    Service,
-    ServiceAtLocation,
-    utc_now,
-)
+from directory.models import Location, Service, ServiceAtLocation
 from directory.places.gazetteer import Gazetteer
-from search import Fingerprint, Hit, IndexMissing, SearchEngine, SearchRequest, SearchResults
+from search import Fingerprint
 from search.distance import Point
 from search.synonyms import normalise_words
-
-log = logging.getLogger(__name__)
-_INDEX_ATTEMPTS = 3
-# A search refreshes at most this many waiting entries first, so no visitor waits on a big import.
-SEARCH_DRAIN_LIMIT = 50
-T = TypeVar("T")
 
 
 def _milliseconds(moment: datetime) -> int:
@@ -140,7 +122,7 @@ def service_document(service: Service, gazetteer: Gazetteer) -> dict:
     }
 
 
-_INDEX_LOADS = (
+INDEX_LOADS = (
     selectinload(Service.organization),
     selectinload(Service.attributes),
     selectinload(Service.languages),
@@ -153,8 +135,8 @@ _INDEX_LOADS = (
 )
 
 
-def _indexable_services(session: Session):
-    return session.exec(select(Service).where(Service.listed()).options(*_INDEX_LOADS))
+def indexable_services(session: Session):
+    return session.exec(select(Service).where(Service.listed()).options(*INDEX_LOADS))
 
 
 def database_fingerprint(session: Session) -> Fingerprint:
@@ -164,89 +146,3 @@ def database_fingerprint(session: Session) -> Fingerprint:
         )
     ).one()
     return Fingerprint(count, _milliseconds(newest) if newest else 0)
-
-
-@dataclass
-class Indexer:
-    """Everything that writes or reads the index on the directory's behalf."""
-
-    engine: SearchEngine
-    gazetteer: Gazetteer
-
-    def rebuild(self, session: Session) -> int:
-        """Rebuild the whole index from the database; returns how many services it holds.
-
-        Changes queued before the rebuild began are in it, so they leave the outbox (the caller commits).
-        """
-        started = utc_now()
-        count = self.engine.rebuild(service_document(s, self.gazetteer) for s in _indexable_services(session))
-        session.exec(delete(IndexOutbox).where(IndexOutbox.queued_at <= started))
-        return count
-
-    def is_current(self, session: Session) -> bool:
-        """False when the index is missing, of an older schema, or no longer matches the database."""
-        return self.engine.is_usable() and self.engine.fingerprint().matches(database_fingerprint(session))
-
-    def ensure(self, session: Session) -> int | None:
-        """Rebuild the index if it has drifted from the database; returns the count if it rebuilt."""
-        return None if self.is_current(session) else self.rebuild(session)
-
-    def drain(self, session: Session, limit: int = 20_000) -> int:
-        """Refresh the entries committed changes queued, in one index write; returns how many still wait.
-
-        The write is tried a few times (another worker may hold the index's lock); if it still
-        fails the entries stay queued, and the next drain (after the next edit or search) retries.
-        """
-        queued = session.exec(select(IndexOutbox.service_id, IndexOutbox.queued_at)
-                              .order_by(IndexOutbox.queued_at).limit(limit)).all()
-        session.commit()  # read, then index from what is committed now
-        if not queued:
-            return 0
-        ids = [service_id for service_id, _ in queued]
-        listed = {service.id: service for service in session.exec(
-            select(Service).where(Service.id.in_(ids), Service.listed()).options(*_INDEX_LOADS)
-            .execution_options(populate_existing=True))}
-        documents = [service_document(service, self.gazetteer) for service in listed.values()]
-        gone = [str(service_id) for service_id in ids if service_id not in listed]
-        # Only the entries that were read: a change queued meanwhile keeps its row for the next drain.
-        this_entry = (IndexOutbox.service_id == bindparam("read_id")) & (IndexOutbox.queued_at == bindparam("read_at"))
-        entries = [{"read_id": service_id, "read_at": queued_at} for service_id, queued_at in queued]
-        for attempt in range(_INDEX_ATTEMPTS):
-            try:
-                self.engine.apply(documents, gone)
-            except Exception:  # the database changes are safe; the entries wait for the next try
-                log.warning("Search index update failed (attempt %d)", attempt + 1, exc_info=True)
-                time.sleep(0.05 * 2**attempt)
-            else:
-                session.connection().execute(delete(IndexOutbox).where(this_entry), entries)
-                session.commit()
-                return 0
-        session.connection().execute(
-            update(IndexOutbox).where(this_entry).values(attempts=IndexOutbox.attempts + 1), entries)
-        session.commit()
-        return len(queued)
-
-    def has_pending(self, session: Session) -> bool:
-        return session.exec(select(IndexOutbox.service_id).limit(1)).first() is not None
-
-    def search(self, session: Session, request: SearchRequest) -> SearchResults:
-        return self._read(session, lambda: self.engine.search(request))
-
-    def round_the_clock(self, session: Session, text: str, general_needs: tuple[str, ...], limit: int) -> list[Hit]:
-        """Services open 24 hours for what the words ask about (see search.query.round_the_clock)."""
-        return self._read(session, lambda: self.engine.round_the_clock(text, general_needs, limit))
-
-    def all_matching(self, session: Session, request: SearchRequest) -> list[Hit]:
-        """Every hit unpaged (for the API and the pathway): it finds what the public search finds."""
-        return self._read(session, lambda: self.engine.all_matching(request))
-
-    def _read(self, session: Session, query: Callable[[], T]) -> T:
-        """Refresh queued changes first and rebuild a missing index: the database can always answer."""
-        if self.has_pending(session):
-            self.drain(session, limit=SEARCH_DRAIN_LIMIT)
-        try:
-            return query()
-        except IndexMissing:
-            self.rebuild(session)
-            session.commit()  # the outbox rows the rebuild covered: no lock held while a long answer streams
-            return query()
