@@ -9,13 +9,13 @@ service serves), never at its own coordinates, whichever service it is indexed f
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TypeVar
 
 from sqlalchemy import bindparam
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlmodel import delete, func, select, update
 
 from directory.conditions import CONDITIONS, confirmed_flags, filter_choices
@@ -27,6 +27,7 @@ from directory.listings.confidentiality import (
 )
 from directory.listings.hours import weekly_opening
 from directory.models import (
+    Attribute,
     IndexOutbox,
     Location,
     Service,
@@ -43,6 +44,10 @@ _INDEX_ATTEMPTS = 3
 # A search refreshes at most this many waiting entries first, so no visitor waits on a big import.
 SEARCH_DRAIN_LIMIT = 50
 T = TypeVar("T")
+# A rebuild of this many services or more indexes in REBUILD_PROCESSES processes (see search.index); a smaller
+# one in this process, as starting processes would cost more than it saves.
+PARALLEL_REBUILD_FROM = 2_000
+REBUILD_PROCESSES = 2
 
 
 def _milliseconds(moment: datetime) -> int:
@@ -141,20 +146,22 @@ def service_document(service: Service, gazetteer: Gazetteer) -> dict:
 
 
 _INDEX_LOADS = (
-    selectinload(Service.organization),
-    selectinload(Service.attributes),
+    joinedload(Service.organization),
+    selectinload(Service.attributes).joinedload(Attribute.taxonomy_term),
     selectinload(Service.languages),
     selectinload(Service.service_areas),
     selectinload(Service.schedules),
     selectinload(Service.service_at_locations)
-    .selectinload(ServiceAtLocation.location)
+    .joinedload(ServiceAtLocation.location)
     .selectinload(Location.addresses),
     *place_loads(),
 )
 
 
-def _indexable_services(session: Session):
-    return session.exec(select(Service).where(Service.listed()).options(*_INDEX_LOADS))
+def indexable_documents(session: Session, gazetteer: Gazetteer) -> Iterator[dict]:
+    """The search document of every active service: what a full rebuild indexes."""
+    for service in session.exec(select(Service).where(Service.listed()).options(*_INDEX_LOADS)):
+        yield service_document(service, gazetteer)
 
 
 def database_fingerprint(session: Session) -> Fingerprint:
@@ -179,7 +186,8 @@ class Indexer:
         Changes queued before the rebuild began are in it, so they leave the outbox (the caller commits).
         """
         started = utc_now()
-        count = self.engine.rebuild(service_document(s, self.gazetteer) for s in _indexable_services(session))
+        processes = REBUILD_PROCESSES if database_fingerprint(session).count >= PARALLEL_REBUILD_FROM else 1
+        count = self.engine.rebuild(indexable_documents(session, self.gazetteer), processes)
         session.exec(delete(IndexOutbox).where(IndexOutbox.queued_at <= started))
         return count
 

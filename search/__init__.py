@@ -28,8 +28,8 @@ class SearchEngine:
     def is_usable(self) -> bool:
         return self.index.is_usable()
 
-    def rebuild(self, documents) -> int:
-        return self.index.rebuild(documents)
+    def rebuild(self, documents, processes: int = 1) -> int:
+        return self.index.rebuild(documents, processes)
 
     def upsert(self, document: dict) -> None:
         self.index.upsert(document)
