@@ -31,8 +31,8 @@ class SearchEngine:
     def identity(self) -> str:
         return self.index.identity()
 
-    def rebuild(self, documents, position: dict | None = None) -> int:
-        return self.index.rebuild(documents, position)
+    def rebuild(self, documents, position: dict | None = None, processes: int = 1) -> int:
+        return self.index.rebuild(documents, position, processes)
 
     def upsert(self, document: dict) -> None:
         self.index.upsert(document)

@@ -18,6 +18,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from whoosh.lang.porter import stem
@@ -59,12 +60,15 @@ def normalise_words(text: str) -> list[str]:
 
     Accents and Arabic short vowels go; Indic viramas stay; Han characters are one word each.
     """
+    if text.isascii():  # nothing to fold: the same words, without the Unicode passes (indexing calls this a lot)
+        return _WORD.findall(text.lower())
     folded = unicodedata.normalize("NFKD", text.casefold())
     folded = "".join(ch for ch in folded if unicodedata.combining(ch) in _KEPT_COMBINING
                      or not unicodedata.combining(ch))
     return _WORD.findall(unicodedata.normalize("NFC", folded).translate(_FOLDS))
 
 
+@lru_cache(maxsize=65_536)  # words repeat: a rebuild stems each document's words several times
 def word_stem(word: str) -> str:
     """The Porter stem of an English-looking word; any other word as it is (Porter knows only English)."""
     return stem(word) if word.isascii() else word

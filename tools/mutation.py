@@ -34,7 +34,9 @@ MODULES = {
               ["tests/directory/pathway/test_rules.py", "tests/directory/pathway/test_policy_and_shares.py"]),
     "matching": (["directory/pathway/services.py"],
                  ["tests/directory/pathway/test_services.py", "tests/directory/pathway/test_service_conditions.py"]),
-    "referrals": (["directory/pathway/referrals.py"], ["tests/web/officer/test_referrals.py"]),
+    "referrals": (["directory/pathway/referrals.py"],
+                  ["tests/web/officer/test_referrals.py", "tests/web/officer/test_unmet_and_tallies.py"]),
+    "suppression": (["directory/evidence/suppression.py"], ["tests/directory/evidence/test_suppression.py"]),
     "search": (["search/query.py"], ["tests/search"]),
 }
 DETECTED = {"killed", "timeout"}

@@ -9,7 +9,7 @@ service serves), never at its own coordinates, whichever service it is indexed f
 import hashlib
 from datetime import datetime, timezone
 
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlmodel import func, select
 
 from directory.conditions import CONDITIONS, confirmed_flags, filter_choices
@@ -20,7 +20,7 @@ from directory.listings.confidentiality import (
     public_links,
 )
 from directory.listings.hours import weekly_opening
-from directory.models import Location, Service, ServiceAtLocation
+from directory.models import Attribute, Location, Service, ServiceAtLocation
 from directory.places.gazetteer import Gazetteer
 from search import Fingerprint
 from search.distance import Point
@@ -123,13 +123,13 @@ def service_document(service: Service, gazetteer: Gazetteer) -> dict:
 
 
 INDEX_LOADS = (
-    selectinload(Service.organization),
-    selectinload(Service.attributes),
+    joinedload(Service.organization),
+    selectinload(Service.attributes).joinedload(Attribute.taxonomy_term),
     selectinload(Service.languages),
     selectinload(Service.service_areas),
     selectinload(Service.schedules),
     selectinload(Service.service_at_locations)
-    .selectinload(ServiceAtLocation.location)
+    .joinedload(ServiceAtLocation.location)
     .selectinload(Location.addresses),
     *place_loads(),
 )

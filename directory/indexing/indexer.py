@@ -22,6 +22,10 @@ _INDEX_ATTEMPTS = 3
 # A search applies at most this many lines of the log first, so no visitor waits on a big import;
 # the rest is applied by the next searches, or by the editor's own request.
 SEARCH_DRAIN_LIMIT = 50
+# A rebuild of this many services or more indexes in REBUILD_PROCESSES processes (see search.index); a smaller
+# one in this process, as starting processes would cost more than it saves.
+PARALLEL_REBUILD_FROM = 2_000
+REBUILD_PROCESSES = 2
 # A search waits this long for another worker already bringing the index up to date, then answers.
 SEARCH_LOCK_WAIT_SECONDS = 0.5
 # A host with nothing to apply still tells the register it is alive this often...
@@ -54,7 +58,8 @@ class Indexer:
             register(session, self.engine.identity(), position.low_water(time.time()))
             session.commit()
             documents = (service_document(s, self.gazetteer) for s in indexable_services(session))
-            count = self.engine.rebuild(documents, position.as_record())
+            processes = REBUILD_PROCESSES if database_fingerprint(session).count >= PARALLEL_REBUILD_FROM else 1
+            count = self.engine.rebuild(documents, position.as_record(), processes)
         self._seen_at = time.monotonic()
         return count
 

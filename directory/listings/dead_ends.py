@@ -10,8 +10,7 @@ says 999 (and 55 for the Silent Solution) beside them.
 from sqlalchemy.orm import Session
 
 from directory.indexing import Indexer
-from directory.listings.queries import public_services_in_order
-from directory.models import Service
+from directory.listings.results import ListedService, listed_services
 from search import SearchResults
 
 FEW_RESULTS = 3
@@ -25,11 +24,10 @@ def found_few(results: SearchResults) -> bool:
     return results.total < FEW_RESULTS
 
 
-def round_the_clock_help(session: Session, indexer: Indexer, text: str, results: SearchResults) -> list[Service]:
+def round_the_clock_help(session: Session, indexer: Indexer, text: str, results: SearchResults) -> list[ListedService]:
     """Services open 24 hours for the words, not already on the page; none when the search found enough."""
     if not found_few(results):
         return []
     shown = {hit.service_id for hit in results.hits + results.national}
     hits = indexer.round_the_clock(session, text, GENERAL_NEEDS, MAX_HELPLINES + len(shown))
-    return public_services_in_order(session, [hit.service_id for hit in hits if hit.service_id not in shown]
-                                    )[:MAX_HELPLINES]
+    return listed_services(session, [hit.service_id for hit in hits if hit.service_id not in shown])[:MAX_HELPLINES]

@@ -6,7 +6,7 @@ Nothing here writes: changes go through editing.py, which records history and qu
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlmodel import SQLModel, func, select
 
 from directory.listings.confidentiality import place_loads
@@ -28,20 +28,21 @@ NEEDS_TAXONOMY = "Safe Space Sussex needs"
 AUDIENCE_TAXONOMY = "Safe Space Sussex audience"
 DELIVERY_TAXONOMY = "Safe Space Sussex delivery"
 
-# Everything a service page or the listing editor shows, loaded in a few queries.
+# Everything a service page or the listing editor shows, loaded in a few queries: each list in a query of its
+# own, and what a row points to (organisation, term, place) joined to that row's query.
 SERVICE_PAGE_LOADS = (
-    selectinload(Service.organization),
+    joinedload(Service.organization),
     selectinload(Service.phones),
     selectinload(Service.contacts),
     selectinload(Service.schedules),
     selectinload(Service.service_areas),
     selectinload(Service.languages),
-    selectinload(Service.attributes).selectinload(Attribute.taxonomy_term),
+    selectinload(Service.attributes).joinedload(Attribute.taxonomy_term),
     selectinload(Service.service_at_locations)
-    .selectinload(ServiceAtLocation.location)
+    .joinedload(ServiceAtLocation.location)
     .selectinload(Location.addresses),
     selectinload(Service.service_at_locations)
-    .selectinload(ServiceAtLocation.location)
+    .joinedload(ServiceAtLocation.location)
     .selectinload(Location.accessibility),
     *place_loads(),
 )
@@ -88,12 +89,12 @@ class TermChoice:
 def terms_in(session: Session, taxonomy_name: str) -> list[TermChoice]:
     """The terms of one of our taxonomies, in a stable order, for browsing and filters."""
     rows = session.exec(
-        select(TaxonomyTerm)
+        select(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.description)
         .join(Taxonomy, TaxonomyTerm.taxonomy_id == Taxonomy.id)
         .where(Taxonomy.name == taxonomy_name, TaxonomyTerm.code.is_not(None))
         .order_by(TaxonomyTerm.name)
-    ).all()
-    return [TermChoice(term.code, term.name, term.description) for term in rows]
+    ).all()  # columns, not whole terms: every search page asks this three times
+    return [TermChoice(code, name, description) for code, name, description in rows]
 
 
 def spoken_languages(session: Session) -> list[TermChoice]:
@@ -139,10 +140,6 @@ def place_for_search(session: Session, gazetteer: Gazetteer, where: str, browser
         return None, None
     resolution = find_place(session, gazetteer, where, online)
     return resolution, resolution.place
-
-
-def public_services_by_id(session: Session, service_ids: list[str]) -> dict[str, Service]:
-    return {str(service.id): service for service in public_services_in_order(session, service_ids)}
 
 
 # -- what staff browse and edit -----------------------------------------------------------------

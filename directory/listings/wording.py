@@ -70,7 +70,11 @@ def opening_now(service: Service, moment: datetime | None = None) -> str | None:
 
     A state, not words: the templates say it ("Open 24 hours", "Open now") in the visitor's language.
     """
-    ranges = weekly_opening(service.schedules)
+    return opening_state(weekly_opening(service.schedules), moment)
+
+
+def opening_state(ranges: list[tuple[int, int]], moment: datetime | None = None) -> str | None:
+    """`opening_now` from a service's weekly opening ranges (listings/hours.py), as a list of results holds them."""
     if open_all_week(ranges):
         return "24_hours"
     if open_at(ranges, minute_of_week(moment or clock.uk_now())):
@@ -98,9 +102,14 @@ DISTANCE_BANDS_MILES = (1, 3, 5, 10, 25, 50)
 
 def distance_text(service: Service, miles: float | None) -> Phrase | str:
     """"2.4 miles away"; only a band for a service at a confidential place, so the distance cannot locate it."""
+    return distance_words(miles, has_confidential_place(service)) if miles is not None else ""
+
+
+def distance_words(miles: float | None, coarse: bool) -> Phrase | str:
+    """`distance_text` when whether the service has a confidential place (`coarse`) is already known."""
     if miles is None:
         return ""
-    if has_confidential_place(service):
+    if coarse:
         band = next((b for b in DISTANCE_BANDS_MILES if miles <= b), None)
         if band is None:
             return Phrase(N_("More than 50 miles away"))

@@ -60,7 +60,16 @@ def keep_language(_endpoint, values) -> None:
 
 
 def alternates() -> list[tuple[Language, str]]:
-    """This page in every language (the search and its words kept), for hreflang and the language list."""
+    """This page in every language (the search and its words kept), for hreflang and the language list.
+
+    Worked out once a request: the layout asks for them five times.
+    """
+    if "alternates" not in g:
+        g.alternates = _alternates()
+    return g.alternates
+
+
+def _alternates() -> list[tuple[Language, str]]:
     if request.blueprint != "public" or request.endpoint is None or request.method != "GET":
         return []
     args = {**request.args.to_dict(flat=False), **(request.view_args or {})}
@@ -148,6 +157,7 @@ def init_i18n(app: Flask) -> None:
     app.add_template_global(alternates)
     app.add_template_global(unchecked)
     app.add_template_global(term_name)
+    app.add_template_filter(term_name)
     app.add_template_global(language_name)
     app.add_template_global(need_labels)
     app.add_template_filter(translate)

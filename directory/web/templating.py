@@ -12,10 +12,12 @@ from directory.listings.wording import (
     badges,
     date_time,
     distance_text,
+    distance_words,
     long_date,
     need_terms,
     open_around_the_clock,
     opening_now,
+    opening_state,
     public_addresses,
 )
 
@@ -49,7 +51,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(safe_mailto)
     app.add_template_filter(safe_web_address)
     for helper in (field_changes, answers_in, in_section, badges, need_terms, public_addresses, public_links,
-                   distance_text, open_around_the_clock, opening_now, pagination):
+                   distance_text, distance_words, open_around_the_clock, opening_now, opening_state, pagination):
         app.add_template_global(helper)
     app.add_template_global(Section, "Section")
     app.add_template_global(CONDITIONS, "CONDITIONS")

@@ -123,3 +123,17 @@ def test_term_masks_stay_bounded_whatever_is_typed(engine, monkeypatch):
     masks = term_masks(engine.index, engine.index.searcher())
     assert 0 < len(masks) <= 64
     assert found(engine, "word7") == ["s7"]  # a forgotten mask is simply made again
+
+
+def test_a_rebuild_in_several_processes_answers_as_one_in_this_process(tmp_path):
+    """Big directories are rebuilt by Whoosh's multiprocess writer: the same documents, the same answers."""
+    documents = [document(f"s{number:03}", f"Service {number}", description=f"{word} support", needs="fraud")
+                 for number, word in enumerate(["debt advice", "rape crisis", "stalking", "fraud"] * 60)]
+    answers = []
+    for processes in (1, 2):
+        engine = SearchEngine(tmp_path / f"index-{processes}", SYNONYMS)
+        assert engine.rebuild(iter(documents), processes) == len(documents)
+        answers.append([[hit.service_id for hit in engine.all_matching(SearchRequest(text=text))]
+                        for text in ("rape", "stalking support", "fraud", "service 42", "")])
+        engine.close()
+    assert answers[0] == answers[1] and all(answers[0][:4])

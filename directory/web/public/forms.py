@@ -12,8 +12,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxesInput,
-    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -41,6 +39,7 @@ from directory.listings.hours import minute_of_week
 from directory.listings.queries import TermChoice
 from directory.listings.reports import REPORT_KINDS
 from directory.places.gazetteer import Place, Resolution, postcode_in_words
+from directory.web.fields import KeptCheckbox, KeptCheckboxes
 from directory.web.i18n import language_name, term_name
 from search import SearchRequest
 from search.distance import Point
@@ -61,13 +60,13 @@ def _choices(terms: list[TermChoice]) -> list[SelectChoice]:
 
 class SearchForm(Form):
     q = StringField(_l("What do you need help with?"), widget=GovTextInput())
-    category = SelectMultipleField(_l("Type of support"), widget=GovCheckboxesInput())
-    access = SelectMultipleField(_l("Access"), widget=GovCheckboxesInput(),
+    category = SelectMultipleField(_l("Type of support"), widget=KeptCheckboxes())
+    access = SelectMultipleField(_l("Access"), widget=KeptCheckboxes(),
                                  choices=[SelectChoice(flag, _l(label)) for flag, label in filter_choices()])
-    audience = SelectMultipleField(_l("Who it is for"), widget=GovCheckboxesInput())
-    delivery = SelectMultipleField(_l("How you get help"), widget=GovCheckboxesInput())
+    audience = SelectMultipleField(_l("Who it is for"), widget=KeptCheckboxes())
+    delivery = SelectMultipleField(_l("How you get help"), widget=KeptCheckboxes())
     language = SelectField(_l("Language spoken"), widget=GovSelect())
-    open_now = BooleanField(_l("Open now"), widget=GovCheckboxInput())
+    open_now = BooleanField(_l("Open now"), widget=KeptCheckbox())
     where = StringField(_l("Where?"), description=_l("A postcode, or a town or village in Sussex"),
                         widget=GovTextInput())
     radius = SelectField(_l("Distance"), choices=RADIUS_CHOICES, default=DEFAULT_RADIUS, widget=GovSelect())

@@ -14,11 +14,11 @@ from directory.listings.queries import (
     parse_id,
     place_for_search,
     public_service,
-    public_services_by_id,
     spoken_languages,
     terms_in,
 )
 from directory.listings.reports import create_report
+from directory.listings.results import listed_services_by_id
 from directory.listings.review import looks_out_of_date
 from directory.models import Service
 from directory.web.context import get_geocoder, get_indexer, get_session
@@ -57,7 +57,7 @@ def search():
     located = form.near(search_request, place, resolution)
     results = indexer.search(session, located)
     count_search(session, indexer.engine.synonyms, located, place, resolution, results, uk_today())
-    services = public_services_by_id(session, [hit.service_id for hit in results.hits + results.national])
+    services = listed_services_by_id(session, [hit.service_id for hit in results.hits + results.national])
     return render_template("public/search.html", form=form, results=results, services=services, place=place,
                            resolution=resolution, describe_place=indexer.gazetteer.describe,
                            search_args=search_arguments(request.args), few_results=found_few(results),
