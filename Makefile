@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test install assets translations catalogues system mutation clean
+.PHONY: run test bench-smoke install assets translations catalogues system mutation clean
 
 run: install ## Install everything and run the app on http://127.0.0.1:5000 with the sample data
 	@echo "Staff sign-in: create an account first with  $(BIN)/flask --app app users create you@example.org --role admin"
@@ -12,6 +12,17 @@ run: install ## Install everything and run the app on http://127.0.0.1:5000 with
 # One worker per core (pytest-xdist); tests sharing the PostgreSQL database are kept on one worker (loadgroup).
 test: install system ## Install everything (Chromium and Redis included) and run the whole test suite
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+# Every benchmark on a small directory: each still runs end to end and its own checks hold (the page weight's
+# 60 KB, no errors under load). Their full numbers come from the full sizes, on a quiet machine (bench/README.md).
+bench-smoke: install ## Run every benchmark on a small size (CI; throughput needs Debian's wrk)
+	$(BIN)/python bench/search_benchmark.py --sizes 1000 --queries 20 > /dev/null
+	$(BIN)/python bench/location_api_benchmark.py --sizes 1000 --api-size 1000 --queries 20 > /dev/null
+	$(BIN)/python bench/staff_benchmark.py --sizes sample --count 3 > /dev/null
+	$(BIN)/python bench/coverage_benchmark.py --sizes sample --count 3 > /dev/null
+	$(BIN)/python bench/reindex_benchmark.py --size 500 > /dev/null
+	$(BIN)/python bench/page_weight.py > /dev/null
+	$(BIN)/python bench/throughput.py --smoke > /dev/null
 
 mutation: install ## Mutation testing of the modules victims depend on (MODULES="wording rules" for some)
 	$(BIN)/pip install --quiet -e '.[mutation]'

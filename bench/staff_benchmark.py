@@ -47,10 +47,10 @@ DESCRIPTOR = SAMPLE_DATA / "datapackage.json"
 WARMUP = 3  # untimed requests before each timed run: templates compile and caches fill on the first
 RENAMED_SUFFIX = " Annexe"
 # The officer's two answer sets: one with the safety filters and a place, one with neither.
-DOMESTIC_ABUSE = {"crime_type": "domestic_abuse", "risk": "high", "age_group": "18_to_64", "gender": "woman",
+DOMESTIC_ABUSE = {"crime_types": "domestic_abuse", "personally_connected": "yes", "risk": "high", "age_group": "18_to_64", "gender": "woman",
                   "immigration_concern": "yes", "nrpf": "no", "interpreter": "no", "children_in_household": "no",
                   "where": "Crawley"}
-FRAUD = {**DOMESTIC_ABUSE, "crime_type": "fraud", "risk": "standard", "gender": "not_said",
+FRAUD = {**DOMESTIC_ABUSE, "crime_types": "fraud", "personally_connected": "no", "risk": "standard", "gender": "not_said",
          "immigration_concern": "no", "where": ""}
 CARD_SERVICES = 3
 
