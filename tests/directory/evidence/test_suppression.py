@@ -4,6 +4,8 @@ import random
 from collections import defaultdict
 from itertools import product
 
+import pytest
+
 from directory.evidence.suppression import (
     SMALL_CELL,
     Suppressed,
@@ -273,3 +275,24 @@ def test_no_hidden_count_can_be_worked_out_from_two_tables_together_even_knowing
                     checked += 1
                     assert len({pair[table][i] for pair in group}) >= 2, (a, b, group)
     assert checked > 2000
+
+
+def test_zeros_beside_hidden_numbers_are_hidden_so_no_hidden_number_is_known_to_be_at_least_one():
+    # The zero column sits between hidden counts: shown, it would tell a reader every other hidden cell is above 0.
+    assert suppress_with_totals([[2, 0, 7], [6, 0, 9]]) == Suppressed(
+        [[None, None, None], [None, None, None]], [9, 15], [None, None, None], 24)
+    assert suppress_with_totals([]) == Suppressed([], [], [], 0)
+
+
+def test_a_line_hides_no_more_than_it_must():
+    assert suppress_line([3, 4, 5]) == [None, None, 5]  # 3 + 4 = 7 under twice 4: each can still move
+    assert suppress_line([4, 4, 5]) == [None, None, None]  # 4 + 4 = 8 would be two 4s beside a 5
+
+
+def test_tables_that_do_not_add_up_to_one_total_and_impossible_rows_are_refused():
+    with pytest.raises(ValueError, match="same total"):
+        suppress_tables({"service": [5, 2], "month": [6]})
+    with pytest.raises(ValueError, match="at least 1"):
+        suppress_line([5, 0])
+    with pytest.raises(ValueError, match="same number of cells"):
+        suppress([[1, 2], [3]])
