@@ -9,9 +9,10 @@ run: install ## Install everything and run the app on http://127.0.0.1:5000 with
 	@echo "Staff sign-in: create an account first with  $(BIN)/flask --app app users create you@example.org --role admin"
 	SESSION_COOKIE_SECURE=false $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
-# One worker per core (pytest-xdist); tests sharing the PostgreSQL database are kept on one worker (loadgroup).
+# One worker per core (pytest-xdist), a test file to a worker: the PostgreSQL tests, which share one database,
+# are all in tests/directory/test_postgres.py.
 test: install system ## Install everything (Chromium and Redis included) and run the whole test suite
-	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 # Every benchmark on a small directory: each still runs end to end and its own checks hold (the page weight's
 # 60 KB, no errors under load). Their full numbers come from the full sizes, on a quiet machine (bench/README.md).

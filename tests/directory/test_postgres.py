@@ -10,18 +10,21 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
 
 from app import create_app
+from directory.db import upgrade_database
 from directory.listings import editing as listings
 from directory.models import User
 from tests.conftest import SAMPLE_DATA
+from tests.directory.evidence.test_unmet_need import INCREMENTS
+from tests.directory.evidence.test_unmet_need import _two_workers as two_workers_counting
 from tests.directory.test_change_log import another_host, found_within, public_search, rename_on
 from tests.factories import make_service, make_user
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "postcodes"
 
-# One database for every PostgreSQL test: run on one pytest-xdist worker, one after another.
-pytestmark = [pytest.mark.skipif(not POSTGRES_URL, reason="set TEST_POSTGRES_URL to run against PostgreSQL"),
-              pytest.mark.xdist_group("postgres")]
+# One database for every PostgreSQL test, so every one of them is in this file: `make test` hands each file
+# to one pytest-xdist worker (--dist loadfile), and they run one after another.
+pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="set TEST_POSTGRES_URL to run against PostgreSQL")
 
 
 def empty_database() -> None:
@@ -89,3 +92,11 @@ def test_an_edit_that_commits_after_a_later_one_is_still_found(two_hosts):
         assert found_within(other, "zephyr", "Zephyr line")
         slow.commit()
     assert found_within(other, "kestrel", "Kestrel line")
+
+
+def test_two_workers_counting_at_once_lose_no_increment_on_postgresql():
+    empty_database()
+    engine = create_engine(POSTGRES_URL)
+    upgrade_database(engine)
+    engine.dispose()
+    assert two_workers_counting(POSTGRES_URL) == [2 * INCREMENTS]

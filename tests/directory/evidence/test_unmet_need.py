@@ -2,14 +2,12 @@
 increment lost when two workers count at once (SQLite, and PostgreSQL where TEST_POSTGRES_URL is set)."""
 
 import multiprocessing
-import os
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
 
-from directory.db import make_engine, upgrade_database
+from directory.db import make_engine
 from directory.evidence.suppression import SMALL_CELL
 from directory.evidence.tallies import UnmetNeedTally, add_one
 from directory.evidence.unmet import (
@@ -169,15 +167,3 @@ def _two_workers(database_url: str) -> int:
 
 def test_two_workers_counting_at_once_lose_no_increment_on_sqlite(app):
     assert _two_workers(app.config["DATABASE_URL"]) == [2 * INCREMENTS]
-
-
-@pytest.mark.skipif(not os.environ.get("TEST_POSTGRES_URL"), reason="set TEST_POSTGRES_URL to run against PostgreSQL")
-@pytest.mark.xdist_group("postgres")  # the one PostgreSQL database, shared with tests/directory/test_postgres.py
-def test_two_workers_counting_at_once_lose_no_increment_on_postgresql():
-    url = os.environ["TEST_POSTGRES_URL"]
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade_database(engine)
-    engine.dispose()
-    assert _two_workers(url) == [2 * INCREMENTS]
