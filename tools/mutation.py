@@ -54,13 +54,19 @@ def scratch_copy(name: str, modules: list[str], tests: list[str]) -> Path:
         if source.is_file():
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, folder / relative)
+    # What `make install` builds and git ignores, which the app refuses to start without: the compiled
+    # catalogues and the stylesheet, script and their manifest.
+    for built in [*ROOT.glob("data/translations/*/LC_MESSAGES/*.mo"), *(ROOT / "static" / "build").rglob("*")]:
+        if built.is_file():
+            (folder / built.relative_to(ROOT)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(built, folder / built.relative_to(ROOT))
     settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "mutmut" not in settings.get("tool", {}), "mutmut's settings are written here, per module"
     with open(folder / "pyproject.toml", "a", encoding="utf-8") as pyproject:
         pyproject.write("\n[tool.mutmut]\n"
                         f"source_paths = {sorted({module.split('/')[0] + '/' for module in modules})!r}\n"
                         f"only_mutate = {modules!r}\n"
-                        'also_copy = ["app.py", "data/", "templates/", "migrations/"]\n'
+                        'also_copy = ["app.py", "data/", "templates/", "migrations/", "static/"]\n'
                         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
                         f"pytest_add_cli_args_test_selection = {tests!r}\n")
     return folder

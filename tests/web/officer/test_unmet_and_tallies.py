@@ -164,3 +164,12 @@ def test_editors_see_unmet_need_by_need_and_district_with_small_numbers_hidden(a
     assert re.findall(r">([^<>]+)</td>", footer) == ["hidden", "9", "hidden", "14"]
     assert "No unmet need was counted" in editor.get("/staff/unmet-need?from=2025-01&to=2025-02").get_data(
         as_text=True)
+
+
+def test_a_retention_period_starting_on_the_first_of_a_month_keeps_that_month(session):
+    officer, service = make_user(session, Role.OFFICER), make_service(session, "Harbour advice line")
+    for day in (date(2026, 1, 31), date(2026, 2, 1)):
+        _record(session, officer, service, 1, day=day)
+    assert referrals.purge_expired(session, date(2026, 8, 1), 6) == 1  # six months before is 1 February
+    session.commit()
+    assert [(t.month, t.district) for t in session.exec(select(ReferralTally))] == [("2026-02", "")]  # not known
