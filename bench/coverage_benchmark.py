@@ -29,6 +29,7 @@ from sqlmodel import Session, select  # noqa: E402
 from staff_benchmark import (  # noqa: E402
     Results,
     count_services,
+    latency_table,
     machine,
     make_app,
     open_page,
@@ -112,11 +113,7 @@ def benchmark(size: str, count: int) -> Results:
 
 
 def markdown(runs: list[Results], count: int, elapsed: float) -> str:
-    heads = " | ".join(f"{run.label} ({run.services:,} services)" for run in runs)
-    lines = [f"| p50 / p95 ms | {heads} |", "|---|" + "---:|" * len(runs)]
-    for operation in runs[0].latencies:
-        cells = " | ".join("{:.1f} / {:.1f}".format(*run.latencies[operation]) for run in runs)
-        lines.append(f"| {operation} | {cells} |")
+    lines = latency_table(runs)
     verdicts = [f"{run.label}: page p95 {'within' if run.latencies[next(iter(PAGES))][1] < TARGET_MS else 'OVER'} "
                 f"{TARGET_MS} ms" for run in runs]
     lines += ["", "; ".join(verdicts) + ".",

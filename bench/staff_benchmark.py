@@ -47,11 +47,11 @@ DESCRIPTOR = SAMPLE_DATA / "datapackage.json"
 WARMUP = 3  # untimed requests before each timed run: templates compile and caches fill on the first
 RENAMED_SUFFIX = " Annexe"
 # The officer's two answer sets: one with the safety filters and a place, one with neither.
-DOMESTIC_ABUSE = {"crime_types": "domestic_abuse", "personally_connected": "yes", "risk": "high", "age_group": "18_to_64", "gender": "woman",
-                  "immigration_concern": "yes", "nrpf": "no", "interpreter": "no", "children_in_household": "no",
-                  "where": "Crawley"}
-FRAUD = {**DOMESTIC_ABUSE, "crime_types": "fraud", "personally_connected": "no", "risk": "standard", "gender": "not_said",
-         "immigration_concern": "no", "where": ""}
+DOMESTIC_ABUSE = {"crime_types": "domestic_abuse", "personally_connected": "yes", "risk": "high",
+                  "age_group": "18_to_64", "gender": "woman", "immigration_concern": "yes", "nrpf": "no",
+                  "interpreter": "no", "children_in_household": "no", "where": "Crawley"}
+FRAUD = {**DOMESTIC_ABUSE, "crime_types": "fraud", "personally_connected": "no", "risk": "standard",
+         "gender": "not_said", "immigration_concern": "no", "where": ""}
 CARD_SERVICES = 3
 
 
@@ -310,12 +310,19 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable), {model}, Python {sys.version.split()[0]}"
 
 
-def markdown(runs: list[Results], count: int, elapsed: float) -> str:
+def latency_table(runs: list[Results]) -> list[str]:
+    """The Markdown lines of a table of p50 / p95 latencies: an operation a row, a directory a column."""
     heads = " | ".join(f"{run.label} ({run.services:,} services)" for run in runs)
     lines = [f"| p50 / p95 ms | {heads} |", "|---|" + "---:|" * len(runs)]
     for operation in runs[0].latencies:
         cells = " | ".join("{:.1f} / {:.1f}".format(*run.latencies[operation]) for run in runs)
         lines.append(f"| {operation} | {cells} |")
+    return lines
+
+
+def markdown(runs: list[Results], count: int, elapsed: float) -> str:
+    heads = " | ".join(f"{run.label} ({run.services:,} services)" for run in runs)
+    lines = latency_table(runs)
     lines += ["", f"| seconds | {heads} |", "|---|" + "---:|" * len(runs)]
     for operation in runs[0].seconds:
         lines.append(f"| {operation} | " + " | ".join(f"{run.seconds[operation]:.2f}" for run in runs) + " |")

@@ -109,32 +109,34 @@ def _shown(value: int | None) -> str:
     return "hidden" if value is None else str(value)
 
 
+def _csv_rows(report: CoverageReport):
+    unmet, months = unmet_cells(report.unmet), f"{report.unmet.first_month} to {report.unmet.last_month}"
+    today = report.today.isoformat()
+
+    def counted(cell) -> tuple:
+        return cell.services, cell.open_to_all, cell.with_nrpf, _gap(cell), report.described_filters, today
+
+    written = set()
+    for area, need, cell in rows_for_export(report.coverage):
+        written.add((need.code, area.code))
+        # Sussex as a whole has no unmet-need column on the page; a district or county with none has no column: 0.
+        found_nothing = "" if area.kind == "sussex" else _shown(unmet.get((need.code, area.code), 0))
+        yield (area.name, area.code, area.kind, need.name, need.code, *counted(cell), found_nothing, months)
+    for helplines, (code, name) in APART_AREAS.items() if report.coverage.apart else ():  # as the page: if any
+        for need in report.coverage.needs:
+            yield (name, code, "apart", need.name, need.code, *counted(report.coverage.apart_cell(helplines, need)),
+                   "", months)
+    needs = dict(report.unmet.needs) | {ALL_NEEDS[0]: ALL_NEEDS[1]}
+    places = dict(report.unmet.districts) | {ALL_PLACES[0]: ALL_PLACES[1]}
+    for (need, district), number in unmet.items():
+        if (need, district) not in written:
+            yield (places[district], district, "", needs[need], need, "", "", "", "", "", today, _shown(number), months)
+
+
 def coverage_csv(report: CoverageReport) -> str:
     """One row per area and need, with the page's filters: the same numbers as the page's matrix and unmet need."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    unmet, months = unmet_cells(report.unmet), f"{report.unmet.first_month} to {report.unmet.last_month}"
-    written = set()
-    for area, need, cell in rows_for_export(report.coverage):
-        # A district or county none of whose searches found nothing has no column on the page: that is 0.
-        counted = unmet.get((need.code, area.code), 0) if area.kind != "sussex" else ""
-        written.add((need.code, area.code))
-        row = (area.name, area.code, area.kind, need.name, need.code, cell.services, cell.open_to_all,
-               cell.with_nrpf, _gap(cell), report.described_filters, report.today.isoformat(),
-               counted if counted == "" else _shown(counted), months)
-        writer.writerow([spreadsheet_safe(str(value)) for value in row])
-    for helplines, (code, name) in APART_AREAS.items() if report.coverage.apart else ():  # as the page: if any
-        for need in report.coverage.needs:
-            cell = report.coverage.apart_cell(helplines, need)
-            row = (name, code, "apart", need.name, need.code, cell.services, cell.open_to_all, cell.with_nrpf,
-                   _gap(cell), report.described_filters, report.today.isoformat(), "", months)
-            writer.writerow([spreadsheet_safe(str(value)) for value in row])
-    needs = dict(report.unmet.needs) | {ALL_NEEDS[0]: ALL_NEEDS[1]}
-    places = dict(report.unmet.districts) | {ALL_PLACES[0]: ALL_PLACES[1]}
-    for (need, district), number in unmet.items():
-        if (need, district) not in written:
-            row = (places[district], district, "", needs[need], need, "", "", "", "", "", report.today.isoformat(),
-                   _shown(number), months)
-            writer.writerow([spreadsheet_safe(str(value)) for value in row])
+    writer.writerows([spreadsheet_safe(str(value)) for value in row] for row in _csv_rows(report))
     return out.getvalue()
