@@ -1,11 +1,14 @@
 """The web layer, Flask only: blueprints by audience (public, officer, staff, api) and the plumbing they share:
 a database session per request, safety headers, error pages."""
 
-import secrets
+import base64
+import hashlib
+import re
 
-from flask import Flask, abort, current_app, g, render_template, request
+from flask import Flask, abort, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import Environment
 
 from directory.web.api import api as api_blueprint
 from directory.web.api.responses import error_response
@@ -15,6 +18,7 @@ from directory.web.health import health as health_blueprint
 from directory.web.i18n import init_i18n
 from directory.web.limits import limiter
 from directory.web.officer import officer as officer_blueprint
+from directory.web.page_cache import init_page_cache
 from directory.web.public import public as public_blueprint
 from directory.web.public.routes import report_problem
 from directory.web.security import emit_security_log, record_refusal
@@ -24,12 +28,17 @@ from directory.web.staff.access import login_manager
 from directory.web.templating import register_template_helpers
 
 
-def _content_security_policy(nonce: str) -> str:
-    """Nothing from any other host: no CDNs, fonts, analytics or map tiles."""
+def _content_security_policy(inline_scripts: str) -> str:
+    """Nothing from any other host: no CDNs, fonts, analytics or map tiles.
+
+    The one inline script (GOV.UK's template marks the page js-enabled with it) is allowed by its hash,
+    not by a nonce: a page then holds nothing drawn for one request, so the same page may be served
+    again from memory (page_cache.py).
+    """
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src 'self' 'nonce-{nonce}'",
+            f"script-src 'self' {inline_scripts}",
             "style-src 'self'",
             "img-src 'self' data:",
             "font-src 'self'",
@@ -42,6 +51,15 @@ def _content_security_policy(nonce: str) -> str:
     )
 
 
+def _inline_script_hashes(templates: Environment) -> str:
+    """The CSP sources for the inline scripts of GOV.UK's page template, read from the template itself,
+    so that an upgrade that changes them cannot leave them blocked."""
+    source, _, _ = templates.loader.get_source(templates, "govuk_frontend_jinja/template.html")
+    scripts = re.findall(r"<script[^>]*>(.+?)</script>", source, flags=re.DOTALL)
+    digests = (base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() for script in scripts)
+    return " ".join(f"'sha256-{digest}'" for digest in digests)
+
+
 def _safety_headers(response):
     if request.is_secure and current_app.config["HSTS_SECONDS"]:
         # Browsers then never try plain http first, where the first request could be intercepted.
@@ -50,17 +68,13 @@ def _safety_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)"
-    response.headers["Content-Security-Policy"] = _content_security_policy(g.get("csp_nonce", ""))
+    response.headers["Content-Security-Policy"] = current_app.extensions["content_security_policy"]
     if _wants_json():
         response.headers["Access-Control-Allow-Origin"] = "*"  # open data, read by other directories
     # A shared or seized device should not be able to replay what someone looked at. (The API sets its
     # own caching: its data is public and holds nobody's search. Static files never come here: assets.py.)
     response.headers.setdefault("Cache-Control", "no-store")
     return response
-
-
-def _make_nonce() -> None:
-    g.csp_nonce = secrets.token_urlsafe(16)
 
 
 def _refuse_nul_characters():
@@ -121,7 +135,7 @@ def _server_error(_error):
 
 def init_app(app: Flask) -> None:
     emit_security_log()
-    app.before_request(_make_nonce)
+    app.extensions["content_security_policy"] = _content_security_policy(_inline_script_hashes(app.jinja_env))
     app.before_request(_refuse_nul_characters)
     app.after_request(_safety_headers)
     app.teardown_appcontext(close_session)
@@ -136,9 +150,10 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(429, _too_many_requests)
     app.register_error_handler(405, _method_not_allowed)
     app.register_error_handler(500, _server_error)
-    app.context_processor(lambda: {"cspNonce": g.get("csp_nonce", ""), "staff_navigation": STAFF_NAVIGATION})
+    app.context_processor(lambda: {"staff_navigation": STAFF_NAVIGATION})
     register_template_helpers(app)
     init_assets(app)
+    init_page_cache(app)
     app.register_blueprint(public_blueprint)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(staff_blueprint)
