@@ -107,6 +107,8 @@ def from_environment(instance_path: str) -> dict:
         # Where "Exit this page" sends people: a neutral, busy site.
         "EXIT_URL": os.environ.get("EXIT_URL", "https://www.bbc.co.uk/weather"),
         "RESULTS_PER_PAGE": int(os.environ.get("RESULTS_PER_PAGE", "20")),
+        # Public pages each worker keeps for up to a minute (directory/web/page_cache.py); 0 keeps none.
+        "PAGE_CACHE_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "300")),
         "API_TITLE": os.environ.get("API_TITLE", "Safe Space Directory: Sussex victim support services"),
         # Online geocoding is off unless set: GEOCODER=nominatim plus a user agent.
         "GEOCODER": os.environ.get("GEOCODER") or None,

@@ -135,6 +135,16 @@ def changes_since(session: Session, position: Position, now: float, limit: int) 
                         .order_by(IndexChange.seq).limit(limit)).all()
 
 
+def log_version(session: Session) -> tuple[int, int]:
+    """What the log has been told so far: its last line and how many lines it holds.
+
+    Any committed edit, import or restore changes it, even one whose line fills a hole below the last
+    (its count moves); a pruning changes it too, which costs a cache only a page drawn again.
+    """
+    last, lines = session.exec(select(func.max(IndexChange.seq), func.count())).one()
+    return last or 0, lines
+
+
 def starting_position(session: Session, now: float) -> Position:
     """Where a rebuild that reads the database from now on stands: at the log's end, with the gaps
     below it as holes (a transaction still open may yet commit lines there)."""
@@ -161,7 +171,8 @@ def seen(session: Session, index_id: str, low_water: int) -> bool:
 
 
 def prune(session: Session, forget_after: timedelta) -> int:
-    """Forget indexes not seen for `forget_after`, then delete the lines every remaining index has passed.
+    """Forget indexes not seen for `forget_after`, then delete the lines every remaining index has passed,
+    but the last: the log's end is then always read from the log itself (see log_version).
 
     A forgotten index finds itself missing from the register when it next looks, and rebuilds.
     Returns how many lines went. The caller commits.
@@ -170,4 +181,5 @@ def prune(session: Session, forget_after: timedelta) -> int:
     horizon = session.exec(select(func.min(IndexFollower.seq))).one()
     if horizon is None:
         return 0
-    return session.exec(delete(IndexChange).where(IndexChange.seq <= horizon)).rowcount
+    last = select(func.max(IndexChange.seq)).scalar_subquery()
+    return session.exec(delete(IndexChange).where(IndexChange.seq <= horizon, IndexChange.seq < last)).rowcount

@@ -87,3 +87,13 @@ def test_without_javascript_there_is_no_location_button_and_place_search_still_w
     page.get_by_role("button", name="Search", exact=True).click()
     assert "of Crawley" in page.locator("#results-place").inner_text()
     context.close()
+
+
+def test_gov_uk_script_runs_under_the_content_security_policy_on_a_page_drawn_and_a_page_kept(page, live_server):
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    for _ in range(2):  # the second is sent from the worker's memory (directory/web/page_cache.py)
+        page.goto(live_server + "/search?q=stalking")
+        assert "js-enabled" in page.locator("body").get_attribute("class")
+    assert refused == []

@@ -24,6 +24,7 @@ from directory.models import Service
 from directory.web.context import get_geocoder, get_indexer, get_session
 from directory.web.i18n import current_language
 from directory.web.limits import PUBLIC_FORM_LIMIT, throttle
+from directory.web.page_cache import draw_afresh, kept_a_minute
 from directory.web.public import page
 from directory.web.public.forms import ProblemReportForm, SearchForm, search_arguments
 from directory.web.staff.access import can_see_professional_details
@@ -39,11 +40,13 @@ def _page_number() -> int:
 
 
 @page("/")
+@kept_a_minute
 def home():
     return render_template("public/home.html", needs=terms_in(get_session(), NEEDS_TAXONOMY), form=SearchForm())
 
 
 @page("/search")
+@kept_a_minute
 def search():
     session, indexer = get_session(), get_indexer()
     form = SearchForm(request.args)
@@ -56,7 +59,8 @@ def search():
     search_request = form.to_request(_page_number(), current_app.config["RESULTS_PER_PAGE"], uk_now())
     located = form.near(search_request, place, resolution)
     results = indexer.search(session, located)
-    count_search(session, indexer.engine.synonyms, located, place, resolution, results, uk_today())
+    if count_search(session, indexer.engine.synonyms, located, place, resolution, results, uk_today()):
+        draw_afresh()  # every search that found nothing is counted, so none is served from memory
     services = listed_services_by_id(session, [hit.service_id for hit in results.hits + results.national])
     return render_template("public/search.html", form=form, results=results, services=services, place=place,
                            resolution=resolution, describe_place=indexer.gazetteer.describe,
@@ -74,6 +78,7 @@ def _public_service_or_404(service_id: str) -> Service:
 
 
 @page("/services/<service_id>")
+@kept_a_minute
 def service(service_id: str):
     found = _public_service_or_404(service_id)
     out_of_date = looks_out_of_date(found, uk_today(), current_app.config["REVIEW_PERIOD_MONTHS"])
