@@ -2,10 +2,12 @@
 
 Words and places go through the same search layer as the public pages, so the same query
 finds the same services; the other filters (taxonomy, organisation, dates, ages) are exact
-and applied in the database. All filters combine with AND, as HSDS requires.
+and applied in the database, and opening hours are read from the schedules as the public pages
+read them (listings/hours.py). All filters combine with AND, as HSDS requires.
 """
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from math import ceil
@@ -24,11 +26,13 @@ from directory.exchange.openreferral import (
 )
 from directory.indexing import Indexer
 from directory.listings.confidentiality import location_is_confidential, with_place_services
+from directory.listings.hours import OpeningWindow, open_during, weekly_opening
 from directory.listings.queries import find_place, public_services_in_order
 from directory.models import (
     Attribute,
     Location,
     Organization,
+    Schedule,
     Service,
     ServiceAtLocation,
     Taxonomy,
@@ -51,6 +55,7 @@ class ServiceFilters:
     maximum_age: int | None = None
     postcode: str | None = None
     proximity_metres: float | None = None
+    opening: OpeningWindow | None = None
 
 
 @dataclass(frozen=True)
@@ -61,17 +66,21 @@ class Page:
     per_page: int
 
     @classmethod
-    def of(cls, everything: list, page: int, per_page: int) -> "Page":
+    def of(cls, everything: list, page: int, per_page: int | None) -> "Page":
+        """One page; a per_page of None puts every record on the first."""
+        per_page = per_page or max(1, len(everything))
         start = (page - 1) * per_page
         return cls(everything[start : start + per_page], len(everything), page, per_page)
 
     def envelope(self, contents: list[dict]) -> dict:
+        """HSDS's page, and the page size used: a consumer who asked for more than the most we serve sees it here."""
         pages = max(1, ceil(self.total / self.per_page))
         return {
             "total_items": self.total,
             "total_pages": pages,
             "page_number": self.page,
             "size": len(contents),
+            "per_page": self.per_page,
             "first_page": self.page == 1,
             "last_page": self.page >= pages,
             "empty": not contents,
@@ -128,19 +137,30 @@ def matching_service_ids(session: Session, indexer: Indexer, filters: ServiceFil
     exact = select(Service.id).where(and_(*conditions))
     request = _search_request(filters, place)
     if request is None:
-        return list(session.exec(exact.order_by(Service.name, Service.id)).all())
-    ranked = dict.fromkeys(uuid.UUID(hit.service_id) for hit in indexer.all_matching(session, request))
-    if len(conditions) == 1:
-        return list(ranked)  # only "active": the index holds nothing else
-    allowed = set(session.exec(exact).all())
-    return [service_id for service_id in ranked if service_id in allowed]
+        found = list(session.exec(exact.order_by(Service.name, Service.id)).all())
+    else:
+        ranked = dict.fromkeys(uuid.UUID(hit.service_id) for hit in indexer.all_matching(session, request))
+        # With only "active", the index holds nothing else.
+        allowed = set(session.exec(exact).all()) if len(conditions) > 1 else ranked
+        found = [service_id for service_id in ranked if service_id in allowed]
+    return _open_during(session, found, filters.opening) if filters.opening else found
 
 
-def services_page(session: Session, indexer: Indexer, filters: ServiceFilters, page: int, per_page: int,
+def _open_during(session: Session, service_ids: list[uuid.UUID], window: OpeningWindow) -> list[uuid.UUID]:
+    """The services, in order, whose recorded weekly hours meet the window (none recorded: not known to be open)."""
+    schedules = defaultdict(list)
+    for schedule in session.exec(select(Schedule.service_id, Schedule.freq, Schedule.byday, Schedule.opens_at,
+                                        Schedule.closes_at).where(Schedule.service_id.in_(service_ids))):
+        schedules[schedule.service_id].append(schedule)
+    return [service_id for service_id in service_ids if open_during(weekly_opening(schedules[service_id]), window)]
+
+
+def services_page(session: Session, indexer: Indexer, filters: ServiceFilters, page: int, per_page: int | None,
                   nested: bool) -> Page:
     """One page of matching services, loading only that page's records (and only what the shape needs)."""
     ids = Page.of(matching_service_ids(session, indexer, filters), page, per_page)
-    return Page(public_services_in_order(session, [str(i) for i in ids.items], nested), ids.total, page, per_page)
+    return Page(public_services_in_order(session, [str(i) for i in ids.items], nested), ids.total, page,
+                ids.per_page)
 
 
 def services_in_batches(session: Session, indexer: Indexer, filters: ServiceFilters, nested: bool,
@@ -187,15 +207,26 @@ def public_organizations(session: Session, search: str) -> list[Organization]:
     return list(session.exec(query.order_by(Organization.name, Organization.id)).all())
 
 
-def public_organization(session: Session, organization_id: uuid.UUID) -> tuple[Organization, list[Service]] | None:
+def public_services_of(session: Session, organizations: list[Organization],
+                       nested: bool) -> list[tuple[Organization, list[Service]]]:
+    """Each organisation with its public services by name, loaded together (fully, for the nested shape)."""
+    ids = session.exec(
+        select(Service.id).where(Service.organization_id.in_([o.id for o in organizations]), Service.listed())
+        .order_by(Service.name, Service.id)
+    ).all()
+    services = defaultdict(list)
+    for service in public_services_in_order(session, [str(i) for i in ids], nested):
+        services[service.organization_id].append(service)
+    return [(organization, services[organization.id]) for organization in organizations]
+
+
+def public_organization(session: Session, organization_id: uuid.UUID,
+                        nested: bool = False) -> tuple[Organization, list[Service]] | None:
     organization = session.get(Organization, organization_id)
     if organization is None:
         return None
-    services = session.exec(
-        select(Service).where(Service.organization_id == organization_id, Service.listed())
-        .order_by(Service.name).options(selectinload(Service.organization))
-    ).all()
-    return (organization, list(services)) if services else None
+    ((_, services),) = public_services_of(session, [organization], nested)
+    return (organization, services) if services else None
 
 
 def _matches(text: str, search: str) -> bool:

@@ -154,9 +154,10 @@ def organization_list_json(organization: Organization) -> dict:
     return _clean(_fields(organization, ORGANIZATION_FIELDS))
 
 
-def organization_json(organization: Organization, services: list[Service]) -> dict:
-    return _clean({**_fields(organization, ORGANIZATION_FIELDS),
-                   "services": [service_list_json(service) for service in services]})
+def organization_json(organization: Organization, services: list[Service], full_service: bool = False) -> dict:
+    """An organisation with its services, in the list shape or (`full_service`) fully nested."""
+    shape = service_json if full_service else service_list_json
+    return _clean({**_fields(organization, ORGANIZATION_FIELDS), "services": [shape(service) for service in services]})
 
 
 def _service_scalars(service: Service) -> dict:
@@ -240,6 +241,13 @@ def service_at_location_list_json(link: ServiceAtLocation) -> dict:
 
 
 def service_at_location_json(link: ServiceAtLocation) -> dict:
-    return _clean({"id": link.id, "description": link.description,
-                   "location": _location_json(link.location, nested=True),
+    """One service at a place, fully nested, carrying its service's name and status at the top as well.
+
+    Both 3.0 OpenAPI documents (HSDS's, and ORUK's that its validator reads) name the service schema for
+    GET /service_at_locations/{id}, which requires name and status; HSDS corrected it to service_at_location
+    (PR #574, January 2026), ORUK has not yet. With the two fields, which neither schema forbids, the
+    document passes both readings.
+    """
+    return _clean({"id": link.id, "name": link.service.name, "status": link.service.status,
+                   "description": link.description, "location": _location_json(link.location, nested=True),
                    "service": service_list_json(link.service)})

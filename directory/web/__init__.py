@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import Environment
 
 from directory.web.api import api as api_blueprint
+from directory.web.api import open_to_other_origins
 from directory.web.api.responses import error_response
 from directory.web.assets import init_assets
 from directory.web.context import close_session
@@ -69,8 +70,6 @@ def _safety_headers(response):
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)"
     response.headers["Content-Security-Policy"] = current_app.extensions["content_security_policy"]
-    if _wants_json():
-        response.headers["Access-Control-Allow-Origin"] = "*"  # open data, read by other directories
     # A shared or seized device should not be able to replay what someone looked at. (The API sets its
     # own caching: its data is public and holds nobody's search. Static files never come here: assets.py.)
     response.headers.setdefault("Cache-Control", "no-store")
@@ -104,8 +103,12 @@ def _not_found(_error):
     return render_template("errors/404.html"), 404
 
 
-def _method_not_allowed(_error):
-    return error_response(405, "This API is read-only: use GET") if _wants_json() else (_error, 405)
+def _method_not_allowed(error):
+    if not _wants_json():
+        return error, 405
+    response = error_response(405, "This API is read-only: use GET")
+    response.headers["Allow"] = ", ".join(error.valid_methods or ("GET", "HEAD", "OPTIONS"))  # RFC 9110 asks
+    return response
 
 
 def _signed_in_user():
@@ -156,6 +159,7 @@ def init_app(app: Flask) -> None:
     init_page_cache(app)
     app.register_blueprint(public_blueprint)
     app.register_blueprint(api_blueprint)
+    open_to_other_origins(app)
     app.register_blueprint(staff_blueprint)
     app.register_blueprint(officer_blueprint)
     app.register_blueprint(health_blueprint)

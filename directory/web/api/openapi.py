@@ -54,8 +54,9 @@ def _schemas() -> dict:
         "Error": _object(("error", "status"), {"error": TEXT, "status": {"type": "integer"},
                                                "parameter": TEXT}),
         "Organization": organization,
-        "OrganizationWithServices": {**organization, "properties": {**organization["properties"],
-                                                                    "services": _array("ServiceListItem")}},
+        "OrganizationWithServices": {**organization, "properties": {
+            **organization["properties"],
+            "services": {"type": "array", "items": {"anyOf": [_ref("ServiceListItem"), _ref("Service")]}}}},
         "ServiceListItem": _object(("id", "name", "status"), {**service_scalars, "organization": _ref("Organization")}),
         "Service": _object(("id", "name", "status"), {
             **service_scalars, "organization": _ref("Organization"),
@@ -101,16 +102,19 @@ def _schemas() -> dict:
         "TaxonomyTerm": taxonomy_term,
         "ServiceAtLocationListItem": _object(("id",), {"id": UUID, "description": TEXT, "location": _ref("Location"),
                                                        "service": _ref("ServiceListItem")}),
-        "ServiceAtLocation": _object(("id",), {"id": UUID, "description": TEXT, "location": _ref("Location"),
-                                               "service": _ref("ServiceListItem")}),
+        # name and status repeat the service's: see openreferral.service_at_location_json for why.
+        "ServiceAtLocation": _object(("id", "name", "status"), {
+            "id": UUID, "name": TEXT, "status": service_scalars["status"], "description": TEXT,
+            "location": _ref("Location"), "service": _ref("ServiceListItem")}),
     }
 
 
 def _page(item: dict) -> dict:
-    return _object(("total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty",
-                    "contents"), {
+    return _object(("total_items", "total_pages", "page_number", "size", "per_page", "first_page", "last_page",
+                    "empty", "contents"), {
         "total_items": {"type": "integer", "minimum": 0}, "total_pages": {"type": "integer", "minimum": 1},
         "page_number": {"type": "integer", "minimum": 1}, "size": {"type": "integer", "minimum": 0},
+        "per_page": {"type": "integer", "minimum": 1, "description": "The page size used (see per_page)"},
         "first_page": {"type": "boolean"}, "last_page": {"type": "boolean"}, "empty": {"type": "boolean"},
         "contents": {"type": "array", "items": item}})
 
@@ -136,15 +140,18 @@ def _list(operation_id: str, summary: str, declared: tuple, item: dict) -> dict:
                                   "400": ERRORS["400"]}}}
 
 
-def _one(operation_id: str, summary: str, schema: dict) -> dict:
+def _one(operation_id: str, summary: str, schema: dict, declared: tuple[p.Parameter, ...] = ()) -> dict:
     return {"get": {"operationId": operation_id, "summary": summary,
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": UUID}],
-                    "responses": {"200": _json(schema), "404": ERRORS["404"]}}}
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": UUID},
+                                   *_parameters(declared)],
+                    "responses": {"200": _json(schema), "404": ERRORS["404"], **({"400": ERRORS["400"]} if declared
+                                                                                 else {})}}}
 
 
 def openapi_document(title: str) -> dict:
     service_items = {"anyOf": [_ref("ServiceListItem"), _ref("Service")]}
     link_items = {"anyOf": [_ref("ServiceAtLocationListItem"), _ref("ServiceAtLocation")]}
+    organization_items = {"anyOf": [_ref("Organization"), _ref("OrganizationWithServices")]}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -154,7 +161,9 @@ def openapi_document(title: str) -> dict:
                 "Open Referral UK (HSDS 3.0) read API for Sussex victim-support services. Read-only, anonymous, "
                 "JSON over GET. Only active services are published. Confidential locations (such as refuges) are "
                 "published without any location: only their service areas and public contact routes. Empty fields "
-                "are left out, never null. Filters combine with AND."
+                "are left out, never null. Filters combine with AND. Lists answer with or without a trailing "
+                "slash. Any origin may read it from a browser (CORS, without credentials); ETag and "
+                "Last-Modified are exposed for conditional requests."
             ),
             "license": {"name": "CC BY-SA 4.0", "identifier": "CC-BY-SA-4.0"},
         },
@@ -169,9 +178,9 @@ def openapi_document(title: str) -> dict:
             "/service_at_locations/{id}": _one("getServiceAtLocationWithNestedDataById", "One service at a place",
                                                _ref("ServiceAtLocation")),
             "/organizations": _list("getPaginatedListOfOrganizations", "Organizations with active services",
-                                    p.ORGANIZATIONS, _ref("Organization")),
+                                    p.ORGANIZATIONS, organization_items),
             "/organizations/{id}": _one("getOrganizationById", "One organization and its services",
-                                        _ref("OrganizationWithServices")),
+                                        _ref("OrganizationWithServices"), p.ORGANIZATION),
             "/taxonomies": _list("getPaginatedListOfTaxonomies", "Taxonomies", p.TAXONOMIES, _ref("Taxonomy")),
             "/taxonomies/{id}": _one("getTaxonomyById", "One taxonomy", _ref("Taxonomy")),
             "/taxonomy_terms": _list("getPaginatedListOfTaxonomyTerms", "Taxonomy terms", p.TAXONOMY_TERMS,

@@ -1,4 +1,7 @@
-"""Thin API views: parse parameters, ask the catalogue, shape as HSDS JSON."""
+"""Thin API views: parse parameters, ask the catalogue, shape as HSDS JSON.
+
+Lists answer with or without a trailing slash: the earlier ORUK validator asks for /services/?page=1.
+"""
 
 from flask import current_app, request, url_for
 
@@ -41,16 +44,19 @@ def _service_filters(values: dict) -> catalogue.ServiceFilters:
         taxonomy_id=values["taxonomy_id"], organization_id=values["organization_id"],
         modified_after=values["modified_after"], minimum_age=values["minimum_age"],
         maximum_age=values["maximum_age"], postcode=values["postcode"], proximity_metres=values["proximity"],
+        opening=p.opening_window(values),
     )
 
 
-def _listing(records: list, values: dict, shape=lambda record: record, modified=None):
-    """Every record as ndjson, or one page of them in the HSDS envelope."""
+def _listing(records: list, values: dict, shape=lambda record: record, modified=None, load=lambda batch: batch):
+    """Every record as ndjson, or one page of them in the HSDS envelope; `load` fetches what the shape needs
+    for just the records sent."""
     if values["format"] == "ndjson":
-        return ndjson_response(shape(record) for record in records)
-    page = catalogue.Page.of(records, values["page"], values["per_page"])
-    return json_response(page.envelope([shape(record) for record in page.items]),
-                         last_modified=newest([modified(r) for r in page.items]) if modified else None)
+        return ndjson_response(shape(record) for record in load(records))
+    page = catalogue.Page.of(records, values["page"], values["per_page"] or p.DEFAULT_PER_PAGE)
+    items = load(page.items)
+    return json_response(page.envelope([shape(record) for record in items]),
+                         last_modified=newest([modified(r) for r in items]) if modified else None)
 
 
 @api.get("/")
@@ -76,7 +82,7 @@ def _service_shape(values: dict):
     return service_list_json
 
 
-@api.get("/services")
+@api.get("/services", strict_slashes=False)
 def services():
     values = p.parse(request.args, p.SERVICES)
     session, indexer, shape = get_session(), get_indexer(), _service_shape(values)
@@ -84,7 +90,9 @@ def services():
     nested = values["full"]
     if values["format"] == "ndjson":
         return ndjson_response(shape(s) for s in catalogue.services_in_batches(session, indexer, filters, nested))
-    page = catalogue.services_page(session, indexer, filters, values["page"], values["per_page"], nested)
+    # HSDS: a minimal list should "aim to return all services within one call".
+    per_page = values["per_page"] or (None if values["minimal"] and not nested else p.DEFAULT_PER_PAGE)
+    page = catalogue.services_page(session, indexer, filters, values["page"], per_page, nested)
     return json_response(page.envelope([shape(s) for s in page.items]), last_modified=newest(page.items))
 
 
@@ -93,7 +101,7 @@ def service(service_id: str):
     return _detail(service_id, "service", public_service, service_json, lambda found: found.last_modified)
 
 
-@api.get("/service_at_locations")
+@api.get("/service_at_locations", strict_slashes=False)
 def service_at_locations():
     values = p.parse(request.args, p.SERVICE_AT_LOCATIONS)
     links = catalogue.public_links(get_session(), get_indexer(), _service_filters(values))
@@ -107,20 +115,26 @@ def service_at_location(link_id: str):
                    lambda link: link.service.last_modified)
 
 
-@api.get("/organizations")
+@api.get("/organizations", strict_slashes=False)
 def organizations():
     values = p.parse(request.args, p.ORGANIZATIONS)
-    return _listing(catalogue.public_organizations(get_session(), values["search"] or ""), values,
-                    organization_list_json)
+    session, full_service = get_session(), values["full_service"]
+    found = catalogue.public_organizations(session, values["search"] or "")
+    if not (values["full"] or full_service):
+        return _listing(found, values, organization_list_json)
+    return _listing(found, values, lambda pair: organization_json(*pair, full_service=full_service),
+                    load=lambda batch: catalogue.public_services_of(session, batch, full_service))
 
 
 @api.get("/organizations/<organization_id>")
 def organization(organization_id: str):
-    return _detail(organization_id, "organization", catalogue.public_organization,
-                   lambda found: organization_json(*found), lambda found: newest(found[1]))
+    full_service = p.parse(request.args, p.ORGANIZATION)["full_service"]
+    return _detail(organization_id, "organization",
+                   lambda session, found_id: catalogue.public_organization(session, found_id, full_service),
+                   lambda found: organization_json(*found, full_service=full_service), lambda found: newest(found[1]))
 
 
-@api.get("/taxonomies")
+@api.get("/taxonomies", strict_slashes=False)
 def taxonomies():
     values = p.parse(request.args, p.TAXONOMIES)
     return _listing(catalogue.taxonomy_list(get_session(), values["search"] or ""), values)
@@ -131,7 +145,7 @@ def taxonomy(taxonomy_id: str):
     return _detail(taxonomy_id, "taxonomy", catalogue.find_taxonomy, lambda found: found)
 
 
-@api.get("/taxonomy_terms")
+@api.get("/taxonomy_terms", strict_slashes=False)
 def taxonomy_terms():
     values = p.parse(request.args, p.TAXONOMY_TERMS)
     terms = catalogue.taxonomy_term_list(get_session(), values["search"] or "", values["taxonomy_id"],

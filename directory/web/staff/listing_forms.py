@@ -41,14 +41,13 @@ from wtforms.validators import UUID, InputRequired, Optional, Regexp, Validation
 
 from directory.conditions import CONDITIONS, AccessCondition
 from directory.listings import validation as rules
-from directory.listings.wording import WEEK
+from directory.listings.hours import DAY_NAMES, WEEK
 from directory.models import ServiceStatus
 from directory.places.gazetteer import normalise_postcode
 from directory.web.fields import DayMonthYearField
 
 REPEATING = ("phones", "contacts", "schedules", "service_areas", "languages", "locations")
-DAYS = [SelectChoice(code, name) for code, name in zip(
-    WEEK, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)]
+DAYS = [SelectChoice(code, name) for code, name in zip(WEEK, DAY_NAMES, strict=True)]
 # The version a form was opened at: required, or a save could skip the check that someone else saved first.
 _RELOAD = "Reload the page and try again"
 _VERSION = [InputRequired(message=_RELOAD), Regexp(r"^\d{1,9}$", message=_RELOAD)]

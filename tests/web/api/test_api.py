@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from directory.exchange.openreferral import ACCESS_TAXONOMY_ID, ACCESS_TERMS
 from directory.listings.editing import queue_reindex
-from directory.models import Service, ServiceStatus, TaxonomyTerm
+from directory.models import Schedule, Service, ServiceStatus, TaxonomyTerm
 from tests.factories import make_service
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -94,12 +94,17 @@ def test_paging_arithmetic_at_the_edges(sample_client, sample):
 
 @pytest.mark.parametrize(
     ("query", "parameter"),
-    [({"per_page": 201}, "per_page"), ({"per_page": 0}, "per_page"), ({"page": "two"}, "page"),
+    [({"per_page": 0}, "per_page"), ({"page": "two"}, "page"),
      ({"page": 0}, "page"), ({"minimal": "maybe"}, "minimal"), ({"organization_id": "acme"}, "organization_id"),
      ({"modified_after": "last week"}, "modified_after"), ({"proximity": "far"}, "proximity"),
      ({"postcode": "BN1 1AA", "proximity": "nan"}, "proximity"), ({"proximity": "-NaN"}, "proximity"),
      ({"postcode": "BN1 1AA", "proximity": "inf"}, "proximity"), ({"proximity": "-infinity"}, "proximity"),
-     ({"format": "xml"}, "format"), ({"minimum_age": -1}, "minimum_age"), ({"postcode": "Brighton"}, "postcode")],
+     ({"format": "xml"}, "format"), ({"minimum_age": -1}, "minimum_age"), ({"postcode": "Brighton"}, "postcode"),
+     # Empty values: the document says enum, UUID, integer, pattern, so "" is no more "absent" than "xml" is.
+     ({"format": ""}, "format"), ({"taxonomy_term_id": ""}, "taxonomy_term_id"), ({"taxonomy_id": ""}, "taxonomy_id"),
+     ({"per_page": ""}, "per_page"), ({"minimal": ""}, "minimal"), ({"postcode": ""}, "postcode"),
+     ({"day": "Funday"}, "day"), ({"day": "mo"}, "day"), ({"day": ""}, "day"), ({"start_time": "9am"}, "start_time"),
+     ({"start_time": "25:00"}, "start_time"), ({"end_time": "12:60"}, "end_time"), ({"end_time": ""}, "end_time")],
 )
 def test_bad_parameters_get_a_400_naming_them(sample_client, query, parameter):
     response = get(sample_client, "/api/services", **query)
@@ -159,7 +164,8 @@ def test_confidential_places_never_appear_in_any_endpoint_or_format(sample_clien
     hidden = sample["hidden"]
     assert hidden["postcodes"] and hidden["streets"]
     paths = [f"{path}?per_page=200" for path in LISTS] + [f"{path}?format=ndjson" for path in LISTS]
-    paths += ["/api/services?per_page=200&full=true", "/api/service_at_locations?per_page=200&full=true"]
+    paths += ["/api/services?per_page=200&full=true", "/api/service_at_locations?per_page=200&full=true",
+              "/api/organizations?per_page=200&full_service=true", "/api/organizations?format=ndjson&full_service=true"]
     paths += [f"/api/services/{service_id}" for service_id in sample["confidential"]]
     for path in paths:
         text = get(sample_client, path).get_data(as_text=True)
@@ -188,6 +194,26 @@ def test_filters_alone_and_combined(sample_client, sample):
     adults = ids(minimum_age=30, maximum_age=30)
     assert all((low or 0) <= 30 <= (high or 200) for low, high in (sample["aged"][i] for i in adults))
     assert ids(maximum_age=10) < sample["active"]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_more_per_page_than_the_most_we_serve_is_served_at_the_most_and_the_envelope_says_so(sample_client, path):
+    """DfE Family Hubs' tester always asks for 500 a page."""
+    response = get(sample_client, path, per_page=500)
+    assert response.status_code == 200
+    assert response.json["per_page"] == 200
+    assert response.json["size"] == min(200, response.json["total_items"])
+    assert get(sample_client, path, per_page=7).json["per_page"] == 7
+
+
+def test_a_minimal_list_is_every_service_on_one_page_unless_a_page_size_is_asked_for(sample_client, sample):
+    """HSDS: with minimal, "aim to return all services within one call"."""
+    everything = get(sample_client, "/api/services", minimal="true").json
+    assert len(sample["active"]) > 50, "the premise: more services than the default page holds"
+    assert {item["id"] for item in everything["contents"]} == sample["active"]
+    assert (everything["total_pages"], everything["last_page"]) == (1, True)
+    paged = get(sample_client, "/api/services", minimal="true", per_page=10).json
+    assert (paged["size"], paged["total_pages"]) == (10, -(-len(sample["active"]) // 10))
 
 
 def test_minimal_and_full_shapes(sample_client):
@@ -236,9 +262,6 @@ def test_conditional_get_answers_304_when_nothing_changed(sample_client, sample,
         assert sample_client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
 
 
-def test_the_api_is_read_only(sample_client):
-    assert sample_client.post("/api/services").status_code == 405
-    assert sample_client.delete("/api/services").status_code == 405
 
 
 def found_by_api(client, words: str) -> list[str]:
@@ -272,3 +295,51 @@ def test_api_search_applies_queued_index_updates(session, client, reindex):
     session.commit()  # queued as an edit leaves it, but not yet drained into the index
     assert found_by_api(client, "befriending") == [str(service.id)]
     assert found_by_api(client, "advice") == []
+
+
+def test_full_organizations_nest_their_services_and_full_service_nests_each_service_fully(sample_client):
+    listed = get(sample_client, "/api/organizations", per_page=5).json["contents"]
+    assert all("services" not in item for item in listed)
+    full = get(sample_client, "/api/organizations", per_page=5, full="true").json
+    full_service = get(sample_client, "/api/organizations", per_page=5, full_service="true").json
+    for page in (full, full_service):
+        assert [item["id"] for item in page["contents"]] == [item["id"] for item in listed]
+        for item in page["contents"]:
+            assert_valid(item, "organization.json")
+    assert all("attributes" not in s for item in full["contents"] for s in item["services"])
+    assert all("attributes" in s for item in full_service["contents"] for s in item["services"])
+    one = listed[0]["id"]
+    assert "attributes" not in get(sample_client, f"/api/organizations/{one}").json["services"][0]
+    detail = get(sample_client, f"/api/organizations/{one}", full_service="true").json
+    assert "attributes" in detail["services"][0]
+    assert_valid(detail, "organization.json")
+
+
+def open_when(session, name: str, *hours: tuple[str, str, str], **fields):
+    service = make_service(session, name, **fields)
+    for days, opens_at, closes_at in hours:
+        session.add(Schedule(service_id=service.id, freq="WEEKLY", byday=days, opens_at=opens_at, closes_at=closes_at))
+    return service
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ({"day": "MO"}, {"Office", "Always"}),
+    ({"day": "Monday", "start_time": "18:00", "end_time": "20:00"}, {"Always"}),
+    ({"day": "FR", "start_time": "23:00", "end_time": "01:00"}, {"Friday nights", "Always"}),
+    ({"day": "SA"}, {"Friday nights", "Always"}),  # Friday night runs on to 02:00 on Saturday
+    ({"start_time": "10:00"}, {"Office", "Always"}),
+    ({"start_time": "10:00", "end_time": "17:00"}, {"Office", "Always"}),
+    ({"start_time": "10:00:00", "end_time": "17:30"}, {"Always"}),
+    ({"end_time": "24:00", "day": "SU"}, {"Always"}),
+    ({}, {"Office", "Friday nights", "Always", "Hours not recorded"}),
+])
+def test_day_start_time_and_end_time_find_services_open_then(client, session, query, expected):
+    open_when(session, "Office", ("MO,TU,WE,TH,FR", "09:00", "17:00"), address=("1 High Street", "Lewes", "BN7 1AA"))
+    open_when(session, "Friday nights", ("FR", "20:00", "02:00"))
+    open_when(session, "Always", ("MO,TU,WE,TH,FR,SA,SU", "00:00", "23:59"))
+    make_service(session, "Hours not recorded")
+    session.commit()
+    found = get(client, "/api/services", **query).json["contents"]
+    assert {item["name"] for item in found} == expected
+    places = get(client, "/api/service_at_locations", **query).json["contents"]
+    assert {item["service"]["name"] for item in places} == expected & {"Office"}  # the one with a place
