@@ -59,13 +59,14 @@ def _humanise(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
-def _shown(value) -> str:
+def shown_value(value) -> str:
+    """A snapshot's value as a person reads it: Yes or No, lists joined, dates in ISO form, empty as ""."""
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, (list, tuple)):
-        return ", ".join(_shown(item) for item in value)
+        return ", ".join(shown_value(item) for item in value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
@@ -84,7 +85,7 @@ def flatten(snapshot: dict | None, prefix: str = "") -> dict[str, str]:
             for number, item in enumerate(value, start=1):
                 lines.update(flatten(item, f"{_humanise(key)} {number}: "))
         else:
-            lines[label] = _shown(value)
+            lines[label] = shown_value(value)
     return lines
 
 

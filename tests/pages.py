@@ -118,3 +118,43 @@ class Tables(HTMLParser):
             self._caption = text
         else:
             self._row.append(text)
+
+
+class SummaryCards(HTMLParser):
+    """Each GOV.UK summary card by its title: its rows as key → the paragraphs of the value, as read."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.cards: dict[str, dict[str, list[str]]] = {}
+        self._card = self._key = None
+        self._reading = None
+        self._text = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if "govuk-summary-card__title" in classes:
+            self._reading, self._text = "title", ""
+        elif "govuk-summary-list__key" in classes and self._card:
+            self._reading, self._text = "key", ""
+        elif tag == "p" and self._key:
+            self._reading, self._text = "value", ""
+
+    def handle_endtag(self, tag):
+        if self._reading == "title" and tag == "h3":
+            self._card = self._text.strip()
+            self.cards[self._card] = {}
+        elif self._reading == "key" and tag == "dt":
+            self._key = self._text.strip()
+            self.cards[self._card][self._key] = []
+        elif self._reading == "value" and tag == "p":
+            self.cards[self._card][self._key].append(" ".join(self._text.split()))
+        elif tag == "dd":
+            self._key = None
+        else:
+            return
+        self._reading = None
+
+    def handle_data(self, data):
+        if self._reading:
+            self._text += data

@@ -23,7 +23,7 @@ from directory.evidence.coverage import (
 )
 from directory.evidence.gaps import filters_in_words, gaps_in_words
 from directory.evidence.unmet import UnmetNeedTable, month_range, unmet_need_table
-from directory.exchange.datapackage import spreadsheet_safe
+from directory.exchange.cells import spreadsheet_safe
 from directory.listings.queries import DELIVERY_TAXONOMY, TermChoice, spoken_languages, terms_in
 from directory.places.gazetteer import Gazetteer
 

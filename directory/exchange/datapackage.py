@@ -3,7 +3,11 @@
 Importing is all or nothing: every row of every file is checked (types, enums, required
 fields, references between files) before anything is written, and the first problem is
 reported with its file, row and reason. HSDS JSON (see hsds_json.py) is turned into the
-same tables and goes through the same checks. No Flask here.
+same tables and goes through the same checks.
+
+Packages follow HSDS 3's own datapackage.json: its resource names (our model's table names),
+its file and column names, `time` cells as HH:MM:SS. Packages in our earlier layout (plural
+resource names, `last_verified_on`, HH:MM) still import, so older exports can be restored.
 """
 
 import csv
@@ -24,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from directory.exchange import hsds_json
+from directory.exchange.cells import unquoted
 from directory.exchange.refuge_places import shared_refuge_place
 from directory.listings.validation import record_problem
 from directory.models import (
@@ -44,7 +49,8 @@ from directory.models import (
     TaxonomyTerm,
 )
 
-# Resource name → model, in an order where every reference points to an earlier table.
+# Our names for the tables (their CSV files' stems, as HSDS names the files) → model, in an order where
+# every reference points to an earlier table.
 TABLES: dict[str, type[SQLModel]] = {
     "organizations": Organization,
     "taxonomies": Taxonomy,
@@ -62,6 +68,16 @@ TABLES: dict[str, type[SQLModel]] = {
     "attributes": Attribute,
 }
 TABLE_FOR_MODEL = {model: name for name, model in TABLES.items()}
+# HSDS names each resource after its object, as our models name their tables: "service" is services.csv.
+TABLE_FOR_RESOURCE = {model.__tablename__: name for name, model in TABLES.items()}
+# HSDS column names for fields we call otherwise: a service's last verification is HSDS's assured date.
+HSDS_COLUMNS: dict[type[SQLModel], dict[str, str]] = {Service: {"last_verified_on": "assured_date"}}
+# Columns of HSDS type `time`, which a package writes as HH:MM:SS; the directory keeps HH:MM.
+TIME_COLUMNS: dict[type[SQLModel], tuple[str, ...]] = {Schedule: ("opens_at", "closes_at")}
+# Resources an export works out from other columns (cost options from the service's `free` answer), with
+# the file stem that names them; reading them back would say nothing new, so they are neither imported
+# nor reported as left out.
+DERIVED_RESOURCES = {"cost_option": "cost_options"}
 # attribute.link_entity names the kind of object a term is attached to.
 LINK_ENTITIES = {"service": Service, "organization": Organization, "location": Location}
 DESCRIPTOR = "datapackage.json"
@@ -82,13 +98,6 @@ _UNZIP_CHUNK_BYTES = 1024 * 1024
 # What a damaged (or deliberately false) archive raises while unpacking, encrypted ones included.
 _DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 
-# A spreadsheet runs a cell starting with = + - @ (or a tab or carriage return) as a formula.
-# Exports put a quote in front (before any quotes already there, so the importer can take
-# exactly one away again); plain numbers and phone numbers in a data package stay as they are.
-_NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")
-_QUOTED = re.compile(r"^'+[=+\-@\t\r]")
-_PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s().]+(e[+-]?\d+)?$", re.IGNORECASE)
-
 
 class PackageError(ValueError):
     """A data package that cannot be imported, with where and why, for a person to fix."""
@@ -99,14 +108,25 @@ class PackageError(ValueError):
         super().__init__(f"{where}: {reason}" if where else reason)
 
 
+@dataclass(frozen=True)
+class ListingChange:
+    """A listing an import changes, as it reads before and after (transfers.py compares listings)."""
+
+    name: str
+    before: dict
+    after: dict
+
+
 @dataclass
 class ImportReport:
+    """What an import creates and changes: records by table (only those whose values change), and listings."""
+
     created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     ignored_files: list[str] = field(default_factory=list)
     service_ids: list[uuid.UUID] = field(default_factory=list)
     created_services: list[str] = field(default_factory=list)
-    updated_services: list[str] = field(default_factory=list)
+    updated_services: list[ListingChange] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -140,24 +160,6 @@ class Package:
 
     tables: dict[str, Table]
     ignored: list[str] = field(default_factory=list)
-
-
-# -- cells that spreadsheets would run -------------------------------------------------------
-
-
-def spreadsheet_safe(value: str) -> str:
-    """The cell as a spreadsheet will show it, never run it: quoted if it starts like a formula."""
-    return "'" + value if _NEEDS_QUOTE.match(value) else value
-
-
-def package_safe(value: str) -> str:
-    """As spreadsheet_safe, except plain numbers and phone numbers (-0.14, +44 1632 960001)."""
-    return value if _PLAIN_NUMBER.match(value) else spreadsheet_safe(value)
-
-
-def _unquoted(value: str) -> str:
-    """Takes away the quote an export put in front of a formula character."""
-    return value[1:] if _QUOTED.match(value) else value
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -215,16 +217,24 @@ def _too_large() -> PackageError:
     return PackageError(f"is larger than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB once unzipped")
 
 
-def _resource_paths(files: _PackageFiles) -> dict[str, str]:
-    """Resource name → CSV path, from datapackage.json (or the HSDS file names if it is absent)."""
+def _resource_paths(files: _PackageFiles) -> tuple[dict[str, str], list[str]]:
+    """Our table → CSV path, from datapackage.json (or the HSDS file names if it is absent), and the
+    paths of the resources this directory does not keep."""
     text = files.read_text(DESCRIPTOR)
     if text is None:
-        return {name: f"{name}.csv" for name in TABLES}
+        return {name: f"{name}.csv" for name in TABLES}, []
     try:
-        descriptor = json.loads(text)
-        return {resource["name"]: resource["path"] for resource in descriptor["resources"]}
+        resources = [(resource["name"], resource["path"]) for resource in json.loads(text)["resources"]]
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise PackageError(f"is not a valid data package descriptor ({error})", file=DESCRIPTOR) from error
+    paths, ignored = {}, []
+    for name, path in resources:
+        table = TABLE_FOR_RESOURCE.get(name, name if name in TABLES else None)  # HSDS's name, or our old one
+        if table is not None:
+            paths[table] = path
+        elif name not in DERIVED_RESOURCES:
+            ignored.append(path)
+    return paths, ignored
 
 
 def _describe(error: ValidationError) -> str:
@@ -239,9 +249,23 @@ def _importable_columns(model: type[SQLModel]) -> frozenset[str]:
     return frozenset(model.model_fields) - EDITORIAL_COLUMNS.get(model, frozenset())
 
 
+def hsds_time(value: str) -> str:
+    """A time as HSDS's `time` type writes it (HH:MM:SS): the directory keeps hours and minutes."""
+    return f"{value}:00" if re.fullmatch(r"\d\d:\d\d", value) else value
+
+
+def _as_kept(model: type[SQLModel], values: dict) -> dict:
+    """A package's times as the directory keeps them: HH:MM:00 becomes HH:MM (any other value is left
+    for the editor's rule to refuse, in the editor's words)."""
+    for column in TIME_COLUMNS.get(model, ()):
+        if isinstance(values.get(column), str) and re.fullmatch(r"\d\d:\d\d:00", values[column]):
+            values[column] = values[column][:5]
+    return values
+
+
 def _validated(model: type[SQLModel], values: dict, file: str, row: int, where: str = "") -> SQLModel:
     try:
-        return model.model_validate(values)
+        return model.model_validate(_as_kept(model, values))
     except ValidationError as error:
         raise PackageError(f"{where}{_describe(error)}", file=file, row=row) from error
 
@@ -264,12 +288,14 @@ def _parse_rows(path: str, text: str, model: type[SQLModel]) -> Table:
         raise PackageError(f"is not readable CSV ({error})", file=path) from error
     if not fieldnames or "id" not in fieldnames:
         raise PackageError("has no header row with an id column", file=path)
-    columns = _importable_columns(model) & set(fieldnames)
+    ours = {hsds: field for field, hsds in HSDS_COLUMNS.get(model, {}).items()}
+    columns = _importable_columns(model) & {ours.get(name, name) for name in fieldnames}
     rows, seen = [], set()
     for row_number, row in _csv_rows(path, reader):
         if None in row:
             raise PackageError("has more cells than the header has columns", file=path, row=row_number)
-        values = {key: _unquoted(value) for key, value in row.items() if key in columns and value}
+        cells = {ours.get(key, key): value for key, value in row.items()}
+        values = {key: unquoted(value) for key, value in cells.items() if key in columns and value}
         record = _validated(model, values, path, row_number)
         if record.id in seen:
             raise PackageError(f"id {record.id} appears twice", file=path, row=row_number)
@@ -281,12 +307,10 @@ def _parse_rows(path: str, text: str, model: type[SQLModel]) -> Table:
 def read_package(source: str | Path | io.IOBase) -> Package:
     """Parse and check every row of a data package folder or zip."""
     files = _PackageFiles(source)
-    paths = _resource_paths(files)
-    tables, ignored = {}, []
-    for name, path in paths.items():
-        if name not in TABLES:
-            ignored.append(path)
-            continue
+    paths, ignored = _resource_paths(files)
+    tables = {}
+    for name in [table for table in TABLES if table in paths]:  # TABLES' order: references point backwards
+        path = paths[name]
         text = files.read_text(path)
         if text is None:
             raise PackageError("is listed in datapackage.json but missing", file=path)
@@ -425,26 +449,25 @@ def _same(old, new) -> bool:
     return old == new
 
 
-def _update(existing: SQLModel, record: SQLModel, columns: frozenset[str]) -> None:
-    """Copy the columns the file carries. A record staff edit moves on a version when a value changed,
-    so an edit open since cannot overwrite it; re-importing the same file changes nothing."""
-    changed = False
-    for column in columns - {"id"}:
-        if not _same(getattr(existing, column), getattr(record, column)):
-            setattr(existing, column, getattr(record, column))
-            changed = True
+def _update(existing: SQLModel, record: SQLModel, columns: frozenset[str]) -> bool:
+    """Copy the columns the file carries; True if any value changed. A record staff edit then moves on
+    a version, so an edit open since cannot overwrite it; re-importing the same file changes nothing."""
+    changed = [column for column in columns - {"id"} if not _same(getattr(existing, column), getattr(record, column))]
+    for column in changed:
+        setattr(existing, column, getattr(record, column))
     if changed and type(existing) in EDITORIAL_COLUMNS:
         existing.version += 1
+    return bool(changed)
 
 
-def import_package(session: Session, source, dry_run: bool = False, name: str | None = None,
+def import_package(session: Session, source, name: str | None = None,
                    allow_fictional_phones: bool = False) -> ImportReport:
     """Check the whole package (or HSDS JSON), then create or update every record in the caller's transaction.
 
-    Nothing is written if any row is bad. With dry_run, the report says what would change
-    and the session is left untouched. Versions and drafts are never taken from the file; new
-    services are published unless the file says otherwise. `allow_fictional_phones` is the
-    editor's ACCEPT_FICTIONAL_PHONE_NUMBERS setting. The caller commits.
+    Nothing is written if any row is bad; only records whose values change count as updated.
+    Versions and drafts are never taken from the file; new services are published unless the file
+    says otherwise. `allow_fictional_phones` is the editor's ACCEPT_FICTIONAL_PHONE_NUMBERS setting.
+    The caller commits (or rolls back: transfers.preview_import does, to show what would change).
     """
     package = source if isinstance(source, Package) else read_source(source, name)
     _check_values(package, allow_fictional_phones)
@@ -459,15 +482,12 @@ def import_package(session: Session, source, dry_run: bool = False, name: str | 
             existing = session.get(model, record.id)
             if existing is None:
                 report.created[table_name] += 1
-                if not dry_run:
-                    session.add(record)
-            elif columns - {"id"}:
+                session.add(record)
+            elif _update(existing, record, columns):
                 report.updated[table_name] += 1
-                if not dry_run:
-                    _update(existing, record, columns)
             if model is Service:
                 report.service_ids.append(record.id)
-                (report.created_services if existing is None else report.updated_services).append(record.name)
-        if not dry_run:
-            session.flush()
+                if existing is None:
+                    report.created_services.append(record.name)
+        session.flush()
     return report

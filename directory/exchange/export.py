@@ -1,8 +1,11 @@
 """The directory as an Open Referral HSDS tabular data package: one CSV per table and a descriptor. No Flask.
 
-A public package holds only what anyone may see: published, active listings, no confidential
-places and no professional-only or staff columns. The access-condition columns of the services
-table come from the one list of conditions, whatever the descriptor template says of them.
+The descriptor template (data/sample/datapackage.json) is HSDS 3's own datapackage.json, cut to
+the tables this directory fills, with our own columns described after HSDS's in each table; its
+resources, in its order, are the files written. Cost options are worked out from the `free`
+answer, as the API does. A public package holds only what anyone may see: published, active
+listings, no confidential places and no professional-only or staff columns. The access-condition
+columns of the services table come from the one list of conditions, whatever the template says.
 """
 
 import csv
@@ -17,7 +20,18 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, select
 
 from directory.conditions import CONDITIONS, AccessCondition
-from directory.exchange.datapackage import DESCRIPTOR, STAFF_ONLY_COLUMNS, TABLES, package_safe
+from directory.exchange.cells import package_safe
+from directory.exchange.datapackage import (
+    DERIVED_RESOURCES,
+    DESCRIPTOR,
+    HSDS_COLUMNS,
+    STAFF_ONLY_COLUMNS,
+    TABLE_FOR_RESOURCE,
+    TABLES,
+    TIME_COLUMNS,
+    hsds_time,
+)
+from directory.exchange.openreferral import cost_options
 from directory.listings.confidentiality import place_loads, public_links
 from directory.models import Service
 
@@ -81,14 +95,16 @@ def _without_fields(resource: dict, names: Iterable[str]) -> dict:
 
 
 def condition_fields(conditions: Iterable[AccessCondition] = CONDITIONS) -> list[dict]:
-    """Table Schema fields for the services table's access-condition columns."""
+    """Table Schema fields for the services table's access-condition columns, each described."""
     fields = []
     for condition in conditions:
         fields.append({"name": condition.name, "type": "string", "description": condition.question,
                        "constraints": {"enum": [wording.value for wording in condition.wording]}})
         if condition.note:
-            fields.append({"name": condition.note, "type": "string"})
-        fields.append({"name": condition.checked_on, "type": "date"})
+            fields.append({"name": condition.note, "type": "string",
+                           "description": f"{condition.question}: {condition.note_label.lower()}"})
+        fields.append({"name": condition.checked_on, "type": "date",
+                       "description": f"When this was last checked with the service: {condition.question}"})
     return fields
 
 
@@ -109,28 +125,48 @@ def _not_public(conditions: Iterable[AccessCondition] = CONDITIONS) -> tuple[str
     return (*STAFF_ONLY_COLUMNS, *(name for c in conditions if c.professional_only for name in c.columns))
 
 
+def _tables(session: Session, public_only: bool) -> dict[str, list]:
+    """Each table's rows: records, and cost options as the API's dictionaries."""
+    if public_only:
+        tables = _public_rows(session)
+    else:
+        tables = {name: list(session.exec(select(model))) for name, model in TABLES.items()}
+    tables["cost_options"] = [option for service in tables["services"] for option in cost_options(service)]
+    return tables
+
+
+def _cell(row, column: str) -> str:
+    """One cell, under HSDS's column name: HSDS's `time` is HH:MM:SS, formulas are quoted."""
+    if isinstance(row, dict):
+        return package_safe(csv_text(row.get(column)))
+    model = type(row)
+    ours = {hsds: field for field, hsds in HSDS_COLUMNS.get(model, {}).items()}
+    text = csv_text(getattr(row, ours.get(column, column), None))
+    if text and column in TIME_COLUMNS.get(model, ()):
+        text = hsds_time(text)
+    return package_safe(text)
+
+
 def package_files(session: Session, descriptor_template: str | Path, public_only: bool = True) -> dict[str, str]:
     """The directory as a data package: file name → text, one CSV per table plus the descriptor.
 
     A public package holds only what anyone may see, and never the professional-only columns.
     """
-    if public_only:
-        tables = _public_rows(session)
-    else:
-        tables = {name: session.exec(select(model)).all() for name, model in TABLES.items()}
+    tables = _tables(session, public_only)
     descriptor = json.loads(Path(descriptor_template).read_text(encoding="utf-8"))
-    resources = {resource["name"]: resource for resource in descriptor["resources"]}
     files, written = {}, []
-    for name, rows in tables.items():
-        resource = services_resource(resources[name]) if name == "services" else resources[name]
-        if public_only and name == "services":
-            resource = _without_fields(resource, _not_public())
+    for resource in descriptor["resources"]:
+        name = {**TABLE_FOR_RESOURCE, **DERIVED_RESOURCES}[resource["name"]]
+        if name == "services":
+            resource = services_resource(resource)
+            if public_only:
+                resource = _without_fields(resource, _not_public())
         columns = [f["name"] for f in resource["schema"]["fields"]]
         out = io.StringIO(newline="")
         writer = csv.writer(out)
         writer.writerow(columns)
-        for row in rows:
-            writer.writerow([package_safe(csv_text(getattr(row, column, None))) for column in columns])
+        for row in tables[name]:
+            writer.writerow([_cell(row, column) for column in columns])
         files[resource["path"]] = out.getvalue()
         written.append(resource)
     descriptor["resources"] = written

@@ -207,7 +207,8 @@ def _contact_json(contact: Contact) -> dict:
     return _fields(contact, ("id", "service_id", "name", "title", "department", "email"))
 
 
-def _cost_options(service: Service) -> list[dict]:
+def cost_options(service: Service) -> list[dict]:
+    """HSDS cost options from our `free` answer (the API and data packages both publish them)."""
     if service.free != Answer.YES:
         return []
     return [{"id": uuid.uuid5(service.id, "cost/free"), "service_id": service.id, "option": "Free of charge",
@@ -224,7 +225,7 @@ def service_json(service: Service) -> dict:
         "service_areas": [_area_json(a) for a in service.service_areas],
         "languages": [_language_json(language) for language in service.languages],
         "contacts": [_contact_json(c) for c in service.contacts],
-        "cost_options": _cost_options(service),
+        "cost_options": cost_options(service),
         "attributes": [_attribute_json(a) for a in service.attributes] + _access_attributes(service),
         "service_at_locations": [
             {"id": link.id, "service_id": service.id, "location_id": link.location_id, "description": link.description,

@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session, selectinload
 from sqlmodel import select
 
 from directory import history
+from directory.clock import in_words
 from directory.conditions import CONDITIONS, AccessCondition
 from directory.exchange import datapackage
+from directory.exchange.cells import spreadsheet_safe
 from directory.exchange.export import csv_text
 from directory.exchange.openreferral import access_terms
 from directory.indexing import Indexer
@@ -81,15 +83,59 @@ def _load_listings(session: Session, service_ids: set[uuid.UUID]) -> list[Servic
     return list(session.exec(select(Service).where(Service.id.in_(service_ids)).options(*SERVICE_PAGE_LOADS)))
 
 
+def _as_compared(service: Service) -> dict:
+    """A listing as an import preview shows it: the editor's snapshot with names where it keeps ids
+    (organisation, terms), and whether it is published and when it last changed, which a file sets too."""
+    snapshot = listings.service_snapshot(service)
+    own = {key: value for key, value in snapshot["service"].items() if key != "organization_id"}
+    terms = {link_type: sorted(a.taxonomy_term.name for a in service.attributes if a.link_type == link_type)
+             for link_type in snapshot["terms"]}
+    return {**snapshot, "service": {"organization": service.organization.name, **own,
+                                    "published": service.published, "last_modified": in_words(service.last_modified)},
+            "terms": terms}
+
+
+def _import(session: Session, package: datapackage.Package, user: User | None,
+            allow_fictional_phones: bool) -> tuple[datapackage.ImportReport, set[uuid.UUID]]:
+    """Import with a history record for each listing created or changed; the report lists the changed
+    listings as they read before and after. Returns the report and every listing the package touches."""
+    touched = _listings_touched(session, package)
+    loaded = _load_listings(session, touched)
+    before = {service.id: listings.service_snapshot(service) for service in loaded}
+    shown_before = {service.id: _as_compared(service) for service in loaded}
+    report = datapackage.import_package(session, package, allow_fictional_phones=allow_fictional_phones)
+    in_file = set(report.service_ids)
+    session.expire_all()
+    for service in _load_listings(session, touched):
+        shown = _as_compared(service)
+        if service.id in shown_before and shown_before[service.id] != shown:
+            report.updated_services.append(datapackage.ListingChange(service.name, shown_before[service.id], shown))
+        after = listings.service_snapshot(service)
+        if before.get(service.id) == after:
+            continue  # the file said what the directory already held
+        if service.id not in in_file:
+            service.version += 1  # changed through its parts only: hsds bumped the rows it updated
+        history.record(session, entity_type="service", entity_id=service.id, entity_name=service.name,
+                       action=IMPORT_ACTION, user=user, before=before.get(service.id), after=after,
+                       version=service.version)
+    report.created_services.sort(key=str.casefold)
+    report.updated_services.sort(key=lambda change: change.name.casefold())
+    return report, touched
+
+
 def preview_import(session: Session, source, name: str | None = None,
                    allow_fictional_phones: bool = False) -> datapackage.ImportReport:
-    """What an import would create and change, writing nothing (raises PackageError if it cannot import)."""
+    """What an import would create and change, writing nothing (raises PackageError if it cannot import).
+
+    The import itself runs, in a savepoint that is then rolled back: what the preview counts and
+    shows is what applying the file does, no more (a row that changes nothing is not counted).
+    """
     package = datapackage.read_source(source, name)
-    report = datapackage.import_package(session, package, dry_run=True, allow_fictional_phones=allow_fictional_phones)
-    in_file = set(report.service_ids)
-    also_changed = [service.name for service in _load_listings(session, _listings_touched(session, package) - in_file)]
-    report.updated_services = sorted(report.updated_services + also_changed, key=str.casefold)
-    report.created_services = sorted(report.created_services, key=str.casefold)
+    savepoint = session.begin_nested()
+    try:
+        report, _ = _import(session, package, None, allow_fictional_phones)
+    finally:
+        savepoint.rollback()
     return report
 
 
@@ -101,20 +147,7 @@ def import_with_history(session: Session, source, user: User | None,
     silently overwrite it.
     """
     package = datapackage.read_source(source)
-    touched = _listings_touched(session, package)
-    before = {service.id: listings.service_snapshot(service) for service in _load_listings(session, touched)}
-    report = datapackage.import_package(session, package, allow_fictional_phones=allow_fictional_phones)
-    in_file = set(report.service_ids)
-    session.expire_all()
-    for service in _load_listings(session, touched):
-        after = listings.service_snapshot(service)
-        if before.get(service.id) == after:
-            continue  # the file said what the directory already held
-        if service.id not in in_file:
-            service.version += 1  # changed through its parts only: hsds bumped the rows it updated
-        history.record(session, entity_type="service", entity_id=service.id, entity_name=service.name,
-                       action=IMPORT_ACTION, user=user, before=before.get(service.id), after=after,
-                       version=service.version)
+    report, touched = _import(session, package, user, allow_fictional_phones)
     for service_id in touched | _listings_shown_with(session, package):
         listings.queue_reindex(session, service_id)
     session.flush()
@@ -226,5 +259,5 @@ def services_spreadsheet(session: Session) -> str:
                "; ".join(needs), "; ".join(p.number for p in service.phones), service.email, service.url,
                "; ".join(a.name for a in service.service_areas if a.name),
                *(getattr(service, code) for code in access), service.last_verified_on, service.last_verified_by]
-        writer.writerow([datapackage.spreadsheet_safe(_cell(value)) for value in row])
+        writer.writerow([spreadsheet_safe(_cell(value)) for value in row])
     return out.getvalue()

@@ -4,14 +4,18 @@ These tests change listings, so they run against a sample directory of their own
 Each test edits a different sample listing, so they do not depend on each other's order.
 """
 
+import csv
+import io
 import json
 import re
+import zipfile
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
+from directory.exchange.export import package_zip
 from directory.models import Organization, Service, TaxonomyTerm, User
 from tests.browser.accounts import ADMIN, EDITOR, OFFICER, OTHER_EDITOR, fill_in_sign_in
 from tests.browser.axe import accessibility_violations
@@ -22,6 +26,7 @@ JOURNEY_LISTING = "Sussex Victim Hub"
 CONFLICT_LISTING = "Witness Care Unit"
 NO_JAVASCRIPT_LISTING = "Lifecentre helpline and text service"
 ACCESSIBILITY_LISTING = "Victim Support Sussex"
+PREVIEW_LISTING = "National Homicide Service"  # changed only in an import that is previewed, never applied
 
 
 @pytest.fixture(scope="module")
@@ -264,3 +269,49 @@ def test_the_unmet_need_page_has_no_accessibility_violations_and_its_choices_wor
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text("No unmet need was counted in these months.")).to_be_visible()
     assert accessibility_violations(page) == [], f"at {width} px, with nothing counted"
+
+
+def export_changing(app, name: str, changes: dict[str, str], folder) -> str:
+    """The directory's public export, with one listing's cells changed: a file to upload."""
+    with Session(app.extensions["database"]) as session:
+        files = unzipped(package_zip(session, app.config["EXPORT_DESCRIPTOR"], public_only=True))
+    services = list(csv.DictReader(io.StringIO(files["services.csv"], newline="")))
+    for row in services:
+        if row["name"] == name:
+            row.update(changes)
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(services[0]))
+    writer.writeheader()
+    writer.writerows(services)
+    path = folder / "changed.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for file, text in {**files, "services.csv": out.getvalue()}.items():
+            archive.writestr(file, text)
+    return str(path)
+
+
+def unzipped(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_import_preview_has_no_accessibility_violations_and_fits_a_phone(open_browser, staff_app, tmp_path,
+                                                                           monkeypatch, width):
+    monkeypatch.setitem(staff_app.config, "IMPORT_UPLOAD_DIR", str(tmp_path / "uploads"))
+    long_address = "https://www.example.org/" + "services-for-people-after-a-crime-" * 4
+    upload = export_changing(staff_app, PREVIEW_LISTING, {"url": long_address, "status": "temporarily closed",
+                                                          "description": "Open on Saturdays from December."},
+                             tmp_path)
+    page = open_browser(EDITOR, bypass_csp=True, viewport={"width": width, "height": 800})
+    page.goto("/staff/import")
+    page.get_by_label("Upload a file").set_input_files(upload)
+    page.get_by_role("button", name="Check the file").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check what this import will change")
+    card = page.locator(".govuk-summary-card").filter(has=page.get_by_role("heading", name=PREVIEW_LISTING))
+    expect(card.locator(".govuk-summary-list__key")).to_have_text(["Description", "Website", "Status"])
+    expect(card.locator(".govuk-summary-list__value").nth(2)).to_have_text(
+        re.compile(r"Now: Active\s+After the import: Temporarily closed"))
+    assert accessibility_violations(page) == [], f"at {width} px"
+    assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth"), "scrolls sideways"

@@ -97,7 +97,7 @@ def test_a_new_condition_is_an_api_attribute_with_its_date():
 
 
 def test_a_new_condition_is_an_export_column_with_its_date():
-    template = next(r for r in json.loads(DESCRIPTOR.read_text())["resources"] if r["name"] == "services")
+    template = next(r for r in json.loads(DESCRIPTOR.read_text())["resources"] if r["name"] == "service")
     names = [field["name"] for field in services_resource(template, REGISTRY)["schema"]["fields"]]
     assert names.index("accepts_pets_checked_on") == names.index("accepts_pets") + 1
     assert len(names) == len(set(names))
@@ -105,7 +105,7 @@ def test_a_new_condition_is_an_export_column_with_its_date():
 
 
 def test_the_export_keeps_every_column_where_the_template_has_it():
-    template = next(r for r in json.loads(DESCRIPTOR.read_text())["resources"] if r["name"] == "services")
+    template = next(r for r in json.loads(DESCRIPTOR.read_text())["resources"] if r["name"] == "service")
     before = [field["name"] for field in template["schema"]["fields"]]
     assert [field["name"] for field in services_resource(template)["schema"]["fields"]] == before
     without_free = {**template, "schema": {"fields": [f for f in template["schema"]["fields"]

@@ -23,6 +23,7 @@ from directory.web.context import get_indexer, get_session
 from directory.web.security import record_security_event
 from directory.web.staff import staff
 from directory.web.staff.access import acting_user, requires
+from directory.web.staff.import_changes import listing_changes
 from directory.web.staff.transfer_forms import ApplyImportForm, ImportForm
 
 # What each HSDS table holds, in words an editor uses.
@@ -30,7 +31,7 @@ TABLE_LABELS = {
     "organizations": "Organisations",
     "taxonomies": "Taxonomies",
     "taxonomy_terms": "Taxonomy terms",
-    "services": "Services",
+    "services": "Services’ own details",
     "locations": "Locations",
     "addresses": "Addresses",
     "service_at_location": "Services at locations",
@@ -58,7 +59,8 @@ def _fictional_phones() -> bool:
 
 
 def _preview(**context) -> str:
-    return render_template("staff/transfers/preview.html", table_labels=TABLE_LABELS, **context)
+    return render_template("staff/transfers/preview.html", table_labels=TABLE_LABELS,
+                           listing_changes=listing_changes, **context)
 
 
 @staff.route("/staff/import", methods=["GET", "POST"])
@@ -73,6 +75,8 @@ def import_data():
         report = preview_import(get_session(), data, filename, _fictional_phones())
     except PackageError as error:
         return _preview(filename=filename, error=error)
+    if not report.total:  # nothing to apply, so nothing kept
+        return _preview(filename=filename, report=report)
     token = keep_upload(_uploads(), filename, data)
     return _preview(filename=filename, report=report, apply_form=ApplyImportForm(token=token))
 

@@ -15,6 +15,7 @@ from sqlmodel import func, select
 from directory.exchange.datapackage import PackageError, read_package, read_source
 from directory.exchange.datapackage import import_package as import_any_phones
 from directory.exchange.export import export_package
+from directory.exchange.transfers import preview_import
 from directory.models import Organization, Service, ServiceStatus
 from tests.conftest import SAMPLE_DATA
 from tests.factories import with_false_size
@@ -58,14 +59,24 @@ def test_the_sample_package_meets_the_brief(session):
     assert sum(s.national_helpline for s in services) >= 8
 
 
-def test_importing_the_same_package_twice_updates_rather_than_duplicates(session):
+def test_importing_the_same_package_twice_neither_duplicates_nor_counts_what_it_left_unchanged(session):
     import_package(session, SAMPLE_DATA)
     session.commit()
     before = count(session, Service)
     report = import_package(session, SAMPLE_DATA)
     session.commit()
     assert count(session, Service) == before
-    assert sum(report.created.values()) == 0 and report.updated["services"] == before
+    assert sum(report.created.values()) == 0 and sum(report.updated.values()) == 0
+
+
+def test_only_records_whose_values_change_are_counted_as_updated(session, package):
+    import_package(session, SAMPLE_DATA)
+    session.commit()
+    rewrite_cell(package, "services.csv", 3, "description", "Now open on Saturdays.")
+    rewrite_cell(package, "phones.csv", 2, "description", "Out of hours")
+    report = import_package(session, package)
+    assert dict(report.created) == {}
+    assert {table: n for table, n in report.updated.items() if n} == {"services": 1, "phones": 1}
 
 
 @pytest.mark.parametrize(
@@ -74,6 +85,7 @@ def test_importing_the_same_package_twice_updates_rather_than_duplicates(session
         ("services.csv", 7, "status", "open", "status: Input should be 'active', 'inactive', 'defunct' or 'temporarily closed'"),
         ("services.csv", 12, "immigration_status", "maybe", "immigration_status"),
         ("services.csv", 3, "nrpf_support_checked_on", "31/02/2026", "nrpf_support_checked_on"),
+        ("schedules.csv", 4, "opens_at", "09:30:15", "opens_at: Enter a time in 24-hour format, like 09:00"),
         ("services.csv", 5, "name", "", "name: Field required"),
         ("phones.csv", 4, "id", "not-a-uuid", "id: Input should be a valid UUID"),
         ("services.csv", 9, "organization_id", "2f0c1c66-0000-4000-8000-000000000000", "organization_id 2f0c1c66-0000-4000-8000-000000000000 does not match any organizations row"),
@@ -120,8 +132,8 @@ def test_a_file_that_is_not_a_package_gets_a_clear_message(session, tmp_path):
         import_package(session, junk)
 
 
-def test_dry_run_reports_without_writing(session):
-    report = import_package(session, SAMPLE_DATA, dry_run=True)
+def test_the_preview_reports_without_writing(session):
+    report = preview_import(session, SAMPLE_DATA, allow_fictional_phones=True)
     assert report.created["services"] >= 60
     assert count(session, Service) == 0
 

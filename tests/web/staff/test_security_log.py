@@ -109,11 +109,13 @@ def test_a_full_export_is_logged_where_the_server_emits_it(app, session, caplog,
 
 def test_applying_an_import_is_logged(app, session, tmp_path):
     app.config["IMPORT_UPLOAD_DIR"] = str(tmp_path / "uploads")
-    make_service(session, "Harbour advice line")
+    service = make_service(session, "Harbour advice line")
     admin = make_user(session, Role.ADMIN)
     client = app.test_client()
     sign_in(client, admin)
     package = client.get("/staff/export/public.zip").data
+    service.description = "Changed since the export, so the export changes it back."
+    session.commit()
     assert apply(client, upload(client, package, "public.zip").get_data(as_text=True)).status_code == 302
     [applied] = events(app, "import_applied")
     assert applied.account_id == admin.id
