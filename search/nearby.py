@@ -5,12 +5,23 @@ a vectorised haversine over every located service costs a few milliseconds at 10
 arrays are rebuilt when the searcher is reopened (the index changed), never per query.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from .distance import EARTH_RADIUS_MILES, Point
 from .index import MICRODEGREES
+
+
+def _column(reader, name: str) -> Iterator:
+    """A column's value for every document in number order, 0 where a document has no place.
+
+    Whoosh's reader over several segments leaves out a segment lacking the column (a change saving only
+    helplines writes one with no positions), which would shift every later document's position.
+    """
+    for leaf, _offset in reader.leaf_readers():
+        yield from leaf.column_reader(name)
 
 
 @dataclass
@@ -27,8 +38,8 @@ class GeoTable:
         if not reader.has_column("latitude"):
             return cls(np.zeros(size), np.zeros(size))
         return cls(
-            np.radians(np.fromiter(reader.column_reader("latitude"), float, size) / MICRODEGREES),
-            np.radians(np.fromiter(reader.column_reader("longitude"), float, size) / MICRODEGREES),
+            np.radians(np.fromiter(_column(reader, "latitude"), float, size) / MICRODEGREES),
+            np.radians(np.fromiter(_column(reader, "longitude"), float, size) / MICRODEGREES),
         )
 
     def miles_from(self, centre: Point, candidates: np.ndarray) -> np.ndarray:

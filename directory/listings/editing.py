@@ -1,4 +1,4 @@
-"""Editing listings: snapshots, drafts, publishing, verification, restore and optimistic locking.
+"""Editing listings: snapshots, drafts, publishing, restore and optimistic locking.
 
 A listing's whole state (the service with all its parts) is a JSON-able snapshot. Forms read
 and write snapshots, drafts are stored snapshots, history keeps the snapshot before and after
@@ -45,7 +45,7 @@ from directory.models import (
 TERM_TAXONOMIES = {"need": NEEDS_TAXONOMY, "audience": AUDIENCE_TAXONOMY, "delivery": DELIVERY_TAXONOMY}
 # Kept out of snapshots: identity, bookkeeping and the editorial state itself.
 _NOT_CONTENT = {"id", "last_modified", "draft", "version", "published"}
-# Only the "verify" action changes these; restoring an old version must not turn back the clock.
+# Only verifying (listings/verification.py) changes these; restoring an old version must not turn back the clock.
 _VERIFICATION = {"last_verified_on", "last_verified_by"}
 
 _CHILDREN: dict[str, type[SQLModel]] = {
@@ -139,6 +139,11 @@ def _live_fingerprint(service: Service) -> str:
 def draft_is_outdated(service: Service) -> bool:
     """True when the live listing changed (an import, say) after its pending draft was saved."""
     return bool(service.draft) and service.draft.get(_DRAFT_BASE) != _live_fingerprint(service)
+
+
+def rebase_draft(service: Service) -> None:
+    """Count the pending draft as drafted from the live listing as it is now: for a change the draft already holds."""
+    service.draft = {**service.draft, _DRAFT_BASE: _live_fingerprint(service)}
 
 
 # -- applying snapshots ----------------------------------------------------------------------
@@ -396,17 +401,6 @@ def discard_draft(session: Session, service: Service, edit: Edit) -> None:
     claim_version(session, service, edit.expected_version, "service")
     service.draft = None
     _record(session, service, "draft discarded", edit, before, service_snapshot(service))
-
-
-def verify_service(session: Session, service: Service, edit: Edit, today: date) -> None:
-    """Record that the listing was checked with the service today, and by whom."""
-    claim_version(session, service, edit.expected_version, "service")
-    before = service_snapshot(service)
-    service.last_verified_on = today
-    service.last_verified_by = edit.user.name
-    service.last_modified = utc_now()
-    _record(session, service, "verified", edit, before, service_snapshot(service))
-    queue_reindex(session, service.id)
 
 
 def restore_service(session: Session, service: Service, change: ChangeRecord, edit: Edit,

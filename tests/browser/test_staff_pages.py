@@ -56,6 +56,8 @@ def staff_pages(staff_app, records):
     service, organisation, term, user = (records[kind] for kind in ("service", "organisation", "term", "user"))
     return [path for path in plain if client.get(path).mimetype == "text/html"] + [
         f"/staff/services/{service}", f"/staff/services/{service}/history",
+        f"/staff/services/{service}/verify", f"/staff/services/{service}/unpublish",
+        f"/staff/review/mark-checked?service={service}", f"/staff/review/confirmation-sheets?service={service}",
         f"/staff/organisations/{organisation}", f"/staff/organisations/{organisation}/history",
         f"/staff/terms/{term}", f"/staff/terms/{term}/history",
         f"/staff/users/{user}", f"/staff/users/{user}/password",
@@ -72,6 +74,12 @@ def open_listing(page, name: str) -> None:
 def click_and_expect_banner(page, button: str, message: str) -> None:
     page.get_by_role("button", name=button, exact=True).click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(message)
+
+
+def mark_as_verified(page) -> None:
+    """From a listing: Mark as verified, then confirm on its page (no condition ticked)."""
+    page.get_by_role("button", name="Mark as verified", exact=True).click()
+    click_and_expect_banner(page, "Mark as verified today", "Marked as verified today")
 
 
 def change_headed(page, action: str):
@@ -115,7 +123,7 @@ def test_a_draft_stays_private_until_published_and_history_can_restore_the_old_v
     open_listing(editor, JOURNEY_LISTING)
     public_path = editor.get_by_role("link", name="View the public page").get_attribute("href")
     # A listing loaded from the sample has no version in its history yet: checking it records one.
-    click_and_expect_banner(editor, "Mark as verified today", "Marked as verified today.")
+    mark_as_verified(editor)
 
     editor.get_by_label("Service name").fill("Kestrel victim hub")
     editor.locator("#phones").get_by_label("Number").first.fill("01632 960999")
@@ -193,7 +201,7 @@ def test_staff_pages_have_no_accessibility_violations(open_browser, staff_pages,
     # Some history to show: a verified listing with a draft (that brings "Restore this version"), an
     # organisation and a term each changed once.
     open_listing(admin, ACCESSIBILITY_LISTING)
-    click_and_expect_banner(admin, "Mark as verified today", "Marked as verified today.")
+    mark_as_verified(admin)
     admin.get_by_label("Service name").fill("Victim Support in Sussex")
     click_and_expect_banner(admin, "Save as draft", "Draft saved.")
     for kind, message in (("organisation", "Organisation saved."), ("term", "Term saved.")):
@@ -216,6 +224,17 @@ def test_the_listing_editor_has_no_accessibility_violations_on_a_phone(open_brow
     make_a_validation_error(page)
     failures["listing editor with an error"] = accessibility_violations(page)
     assert failures == {"listing editor": [], "listing editor with an error": []}, json.dumps(failures, indent=1)
+
+
+def test_no_staff_page_scrolls_sideways_on_a_phone(open_browser, staff_pages):
+    page = open_browser(ADMIN, viewport={"width": 375, "height": 800})
+    wide = {}
+    for path in staff_pages:
+        page.goto(path)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 375:
+            wide[path] = width
+    assert wide == {}
 
 
 def test_staff_pages_request_nothing_from_other_hosts(open_browser, staff_server, staff_pages, record_hosts):

@@ -110,3 +110,16 @@ def test_all_matching_lists_every_page_then_the_national_helplines(engine):
     request = SearchRequest(point=BRIGHTON, radius_miles=10, area_codes=("E06000043", "SUSSEX"), per_page=1)
     assert [h.service_id for h in engine.all_matching(request)] == ["hove", "lewes", "pan-sussex", "helpline"]
     assert {h.service_id for h in engine.all_matching(SearchRequest(text="phone line"))} == {"pan-sussex", "west-only"}
+
+
+def test_a_place_search_survives_a_segment_whose_services_have_no_place(tmp_path):
+    """A helpline saved on its own makes a segment with no position column: distances must still line up."""
+    local = SearchEngine(tmp_path / "index", "data/synonyms.txt")
+    local.rebuild([document("hove", "Hove advice centre", point=HOVE)])
+    local.upsert(document("helpline", "National 24/7 helpline"))
+    local.upsert(document("lewes", "Lewes counselling", point=LEWES))
+
+    results = local.search(SearchRequest(point=BRIGHTON, radius_miles=10))
+
+    assert [(h.service_id, round(h.distance_miles)) for h in results.hits] == [("hove", 1), ("lewes", 7)]
+    local.close()

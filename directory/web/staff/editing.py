@@ -8,6 +8,7 @@ from directory.clock import uk_today
 from directory.conditions import CONDITIONS
 from directory.history import change_by_id, history_of
 from directory.listings import editing as listings
+from directory.listings import verification
 from directory.listings.queries import (
     AUDIENCE_TAXONOMY,
     DELIVERY_TAXONOMY,
@@ -30,6 +31,7 @@ from directory.web.staff.listing_forms import (
     make_service_form,
     snapshot_from_form,
 )
+from directory.web.staff.review_forms import VerifyForm, conditions_in_words
 
 
 def _service_or_404(service_id: uuid.UUID) -> Service:
@@ -127,13 +129,10 @@ _ACTIONS = {
     "publish": (listings.publish_service, "Listing published."),
     "unpublish": (listings.unpublish_service, "Listing unpublished: the public can no longer see it."),
     "discard": (listings.discard_draft, "Draft discarded."),
-    "verify": (lambda db, service, edit: listings.verify_service(db, service, edit, uk_today()),
-               "Marked as verified today."),
 }
 
 
-@staff.route("/staff/services/<uuid:service_id>/<any(publish, unpublish, discard, verify):action>",
-             methods=["POST"])
+@staff.route("/staff/services/<uuid:service_id>/<any(publish, unpublish, discard):action>", methods=["POST"])
 @requires(Role.EDITOR)
 def service_action(service_id: uuid.UUID, action: str):
     service = _service_or_404(service_id)
@@ -152,6 +151,35 @@ def service_action(service_id: uuid.UUID, action: str):
         _commit_and_reindex()
         flash(message, "success")
     return redirect(url_for("staff.edit_service", service_id=service_id))
+
+
+@staff.get("/staff/services/<uuid:service_id>/unpublish")
+@requires(Role.EDITOR)
+def confirm_unpublish(service_id: uuid.UUID):
+    """Unpublishing hides a listing from everyone outside the office: the button asks first, and says so."""
+    service = _service_or_404(service_id)
+    return render_template("staff/services/unpublish.html", service=service,
+                           version_form=VersionForm(version=service.version))
+
+
+@staff.route("/staff/services/<uuid:service_id>/verify", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def verify_service(service_id: uuid.UUID):
+    service = _service_or_404(service_id)
+    checks = verification.condition_checks(service)
+    form = VerifyForm(checks, version=service.version)
+    if form.validate_on_submit():
+        edit = listings.Edit(acting_user(), int(form.version.data))
+        try:
+            dated = verification.verify_service(get_session(), service, edit, uk_today(), form.conditions.data)
+        except listings.EditConflict as clash:
+            flash(f"Nothing was changed: {clash.latest.user_name if clash.latest else 'someone'} changed this "
+                  "listing after you opened it. Check it, then mark it as verified again.", "error")
+        else:
+            _commit_and_reindex()
+            flash(f"Marked as verified today, with {conditions_in_words(len(dated))} confirmed.", "success")
+        return redirect(url_for("staff.edit_service", service_id=service_id))
+    return render_template("staff/services/verify.html", service=service, checks=checks, form=form)
 
 
 @staff.route("/staff/services/<uuid:service_id>/history")

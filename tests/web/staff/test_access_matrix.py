@@ -24,6 +24,8 @@ POLICY = {
     "staff.new_service": Role.EDITOR,
     "staff.edit_service": Role.EDITOR,
     "staff.service_action": Role.EDITOR,
+    "staff.confirm_unpublish": Role.EDITOR,
+    "staff.verify_service": Role.EDITOR,
     "staff.service_history": Role.EDITOR,
     "staff.restore_service": Role.EDITOR,
     "staff.organisations": Role.EDITOR,
@@ -33,6 +35,8 @@ POLICY = {
     "staff.edit_term": Role.EDITOR,
     "staff.term_history": Role.EDITOR,
     "staff.review": Role.EDITOR,
+    "staff.mark_checked": Role.EDITOR,  # whoever may verify one listing may verify several
+    "staff.confirmation_sheets": Role.EDITOR,
     "staff.coverage": Role.EDITOR,
     "staff.coverage_spreadsheet": Role.EDITOR,
     "staff.reports": Role.EDITOR,
