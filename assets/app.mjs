@@ -96,10 +96,17 @@ document.addEventListener("click", (event) => {
 
 // Forms too: a search replaces the page it was made from. A form that sends something (report a
 // problem) is sent in the background; its answer replaces this page, or shows here if it asks again.
+// Signing out from the staff bar is left to the browser: sent in the background, the sign-in page it
+// leads to would be fetched here first, and its "You have signed out" message lost with it.
 document.addEventListener("submit", async (event) => {
   const form = event.target;
   const method = (form.getAttribute("method") || "get").toLowerCase();
-  if (!oneEntry || event.defaultPrevented || new URL(form.action).origin !== window.location.origin) {
+  if (
+    !oneEntry ||
+    event.defaultPrevented ||
+    new URL(form.action).origin !== window.location.origin ||
+    form.closest("[data-app-staff-bar]")
+  ) {
     return;
   }
   event.preventDefault();

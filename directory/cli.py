@@ -151,20 +151,28 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def _read_name() -> str:
+    """From a prompt at a terminal; piped, only --name will do: the first line of stdin is the password."""
+    if sys.stdin.isatty():
+        return click.prompt("The person's name, as colleagues will see it")
+    raise click.ClickException("Give the person's name with --name: staff pages and the history show it.")
+
+
 @users.command("create")
 @click.argument("email")
 @click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
-@click.option("--name", help="The person's name (defaults to the email address).")
+@click.option("--name", help="The person's name, as staff pages and the history show it (asked for at a terminal).")
 def create_user_command(email: str, role: str, name: str | None) -> None:
-    """Add an account; the password is read from a prompt, or from stdin when piped."""
+    """Add an account; the name and password are asked for, or the password read from stdin when piped."""
+    name = name if name is not None else _read_name()
     password = _read_password()
     database, _ = _engines()
     try:
         with session_scope(database) as session:
-            accounts.create_user(session, email, name or email, Role(role), password)
+            accounts.create_user(session, email, name, Role(role), password)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Created the {role} account {accounts.normalise_email(email)}.")
+    click.echo(f"Created the {role} account {accounts.normalise_email(email)} for {name.strip()}.")
 
 
 @users.command("reset-second-factor")

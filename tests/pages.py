@@ -158,3 +158,104 @@ class SummaryCards(HTMLParser):
     def handle_data(self, data):
         if self._reading:
             self._text += data
+
+
+class ChangeTables(HTMLParser):
+    """The tables of differences on a history page, newest change first: each a list of (field, before, after)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.changes: list[list[tuple[str, ...]]] = []
+        self._in_body = False
+        self._cell: list[str] | None = None
+        self._row: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tbody":
+            self._in_body = True
+            self.changes.append([])
+        elif self._in_body and tag == "tr":
+            self._row = []
+        elif self._in_body and tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self._in_body = False
+        elif self._in_body and tag in ("th", "td"):
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif self._in_body and tag == "tr":
+            self.changes[-1].append(tuple(self._row))
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+class TaskList(HTMLParser):
+    """GOV.UK task list rows by title: where each links, its hint and its status (a tag's words, or plain words)."""
+
+    _PARTS = {"govuk-task-list__link": "title", "govuk-task-list__hint": "hint", "govuk-task-list__status": "status"}
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.rows: dict[str, dict] = {}
+        self._row: dict = {}
+        self._part = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if "govuk-task-list__item" in classes:
+            self._row = {"hint": None}
+        for name, part in self._PARTS.items():
+            if name in classes:
+                self._part = part
+                if tag == "a":
+                    self._row["href"] = attributes["href"]
+        if self._part == "status" and "govuk-tag" in classes:
+            self._row["tag"] = classes[-1]
+
+    def handle_endtag(self, tag):
+        if tag in ("a", "div"):
+            self._part = None
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if text and self._part:
+            self._row[self._part] = text
+            if self._part == "title":
+                self.rows[text] = self._row
+
+
+class SummaryRows(HTMLParser):
+    """Each GOV.UK summary-list row of a page: its key, and the lines of its value."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.rows: dict[str, list[str]] = {}
+        self._key: str | None = None
+        self._reading = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if "govuk-summary-list__key" in classes:
+            self._reading = "key"
+        elif "govuk-summary-list__value" in classes:
+            self._reading = "value"
+            self.rows[self._key] = []
+
+    def handle_endtag(self, tag):
+        if tag in ("dt", "dd"):
+            self._reading = None
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if text and self._reading == "key":
+            self._key = text
+        elif text and self._reading == "value":
+            self.rows[self._key].append(text)

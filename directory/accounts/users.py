@@ -83,6 +83,9 @@ def find_by_email(session: Session, email: str) -> User | None:
 def create_user(session: Session, email: str, name: str, role: Role, password: str,
                 by: User | None = None) -> User:
     """Add an account; the caller commits."""
+    if not name.strip() or len(name.strip()) > 120:
+        # Staff pages and every history entry show the name: an email address there would not say who.
+        raise AccountError("Enter the person's name, in 120 characters or fewer")
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)

@@ -1,13 +1,15 @@
 """Keeping listings checked: which are due for review, and which visitors should be warned about.
 
 A listing is due when nobody has checked it with the service for the review period;
-past twice that period its public page says the details may be out of date. The review
-dashboard narrows the due listings to an organisation, a district, or those whose answer
-to one access condition is not known or not confirmed within the period.
+past twice that period its public page says the details may be out of date. An access
+condition is overdue by the same rule, from its own checked-on date. The review dashboard
+narrows the due listings to an organisation, a district, or those whose answer to one access
+condition is not known or not confirmed within the period.
 """
 
 import calendar
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
-from directory.conditions import by_name
+from directory.conditions import AccessCondition, by_name
 from directory.indexing.documents import service_area_code
 from directory.models import Location, Organization, Service, ServiceAtLocation, ServiceStatus
 from directory.places.gazetteer import Gazetteer
@@ -31,6 +33,18 @@ def months_before(day: date, months: int) -> date:
 def is_overdue(last_verified_on: date | None, today: date, months: int) -> bool:
     """Never checked, or last checked more than `months` ago."""
     return last_verified_on is None or last_verified_on < months_before(today, months)
+
+
+def conditions_overdue(saved: dict, conditions: Iterable[AccessCondition], today: date,
+                       months: int) -> list[AccessCondition]:
+    """The conditions of a listing (`saved`: its snapshot's fields) answered yes or no but last checked too long ago.
+
+    "Not known" is not overdue: it claims nothing, so there is nothing to check again.
+    """
+    return [condition for condition in conditions
+            if condition.wording_for(saved.get(condition.name)).state != "unknown"
+            and is_overdue(date.fromisoformat(saved[condition.checked_on]) if saved.get(condition.checked_on) else None,
+                           today, months)]
 
 
 def looks_out_of_date(service: Service, today: date, review_months: int) -> bool:

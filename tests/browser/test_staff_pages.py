@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from directory.exchange.export import package_zip
 from directory.models import Organization, Service, TaxonomyTerm, User
+from directory.web.staff.listing_sections import SECTIONS
 from tests.browser.accounts import ADMIN, EDITOR, OFFICER, OTHER_EDITOR, fill_in_sign_in
 from tests.browser.axe import accessibility_violations
 from tests.factories import sign_in
@@ -55,13 +56,19 @@ def staff_pages(staff_app, records):
                    if rule.rule.startswith("/staff/") and "GET" in rule.methods and not rule.arguments)
     service, organisation, term, user = (records[kind] for kind in ("service", "organisation", "term", "user"))
     return [path for path in plain if client.get(path).mimetype == "text/html"] + [
-        f"/staff/services/{service}", f"/staff/services/{service}/history",
+        *listing_pages(service), f"/staff/services/{service}/history",
         f"/staff/services/{service}/verify", f"/staff/services/{service}/unpublish",
         f"/staff/review/mark-checked?service={service}", f"/staff/review/confirmation-sheets?service={service}",
         f"/staff/organisations/{organisation}", f"/staff/organisations/{organisation}/history",
         f"/staff/terms/{term}", f"/staff/terms/{term}/history",
         f"/staff/users/{user}", f"/staff/users/{user}/password",
     ]
+
+
+def listing_pages(service_id) -> list[str]:
+    """A listing's summary, each of its sections and the long form."""
+    return [f"/staff/services/{service_id}", *(f"/staff/services/{service_id}/sections/{section.slug}"
+                                               for section in SECTIONS), f"/staff/services/{service_id}/all"]
 
 
 def open_listing(page, name: str) -> None:
@@ -89,7 +96,13 @@ def change_headed(page, action: str):
 
 def name_change(area):
     """The before and after cells of the service name's row in a table of differences."""
-    return area.get_by_role("row", name=re.compile("^Service: name ")).get_by_role("cell")
+    return area.get_by_role("row", name=re.compile("^Service name ")).get_by_role("cell")
+
+
+def open_section(page, title: str) -> None:
+    """From a listing's summary, a section by its row in the task list."""
+    page.locator(".govuk-task-list").get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
 def public_heading(page, path: str) -> str:
@@ -118,16 +131,24 @@ def test_staff_pages_ask_you_to_sign_in_and_sign_out_ends_the_session(open_brows
     expect(page).to_have_url(re.compile(r"/login\?next="))
 
 
-def test_a_draft_stays_private_until_published_and_history_can_restore_the_old_version(open_browser):
+def test_a_listing_is_edited_section_by_section_and_published_from_its_summary(open_browser):
     editor, public = open_browser(EDITOR), open_browser()
     open_listing(editor, JOURNEY_LISTING)
     public_path = editor.get_by_role("link", name="View the public page").get_attribute("href")
     # A listing loaded from the sample has no version in its history yet: checking it records one.
     mark_as_verified(editor)
 
+    open_section(editor, "About the service")
     editor.get_by_label("Service name").fill("Kestrel victim hub")
+    click_and_expect_banner(editor, "Save", "Draft saved. The public listing has not changed")
+    expect(editor.get_by_role("heading", level=1)).to_have_text(JOURNEY_LISTING)  # back on the summary
+    about = editor.locator(".govuk-summary-card").filter(has=editor.get_by_role("heading", name="About the service"))
+    expect(about.get_by_role("definition").first).to_have_text("Kestrel victim hub")  # it shows the draft
+
+    editor.get_by_role("link", name="Change (Contact details)").click()
+    expect(editor.get_by_role("heading", level=1)).to_have_text("Contact details")
     editor.locator("#phones").get_by_label("Number").first.fill("01632 960999")
-    click_and_expect_banner(editor, "Save as draft", "Draft saved. The public listing has not changed")
+    click_and_expect_banner(editor, "Save", "Draft saved.")
     assert public_heading(public, public_path) == JOURNEY_LISTING
 
     click_and_expect_banner(editor, "Publish the draft", "Listing published.")
@@ -137,9 +158,10 @@ def test_a_draft_stays_private_until_published_and_history_can_restore_the_old_v
     expect(public.get_by_role("link", name="Kestrel victim hub")).to_be_visible()
 
     editor.get_by_role("link", name="History").click()
-    draft = change_headed(editor, "Draft saved")
-    expect(name_change(draft)).to_have_text([JOURNEY_LISTING, "Kestrel victim hub"])
-    expect(draft.get_by_role("button", name=re.compile("^Restore this version"))).to_be_visible()
+    phone, name = change_headed(editor, "Draft saved").all()  # newest first
+    expect(name_change(name)).to_have_text([JOURNEY_LISTING, "Kestrel victim hub"])
+    expect(phone.get_by_role("rowheader")).to_have_text(re.compile(r"^\s*Phone number [\d ]+: Number\s*$"))
+    expect(name.get_by_role("button", name=re.compile("^Restore this version"))).to_be_visible()
     change_headed(editor, "Verified").get_by_role("button", name=re.compile("^Restore this version")).click()
     expect(editor.locator(".govuk-notification-banner")).to_contain_text("The earlier version is restored")
     assert public_heading(public, public_path) == JOURNEY_LISTING
@@ -149,6 +171,7 @@ def test_a_second_editor_saving_over_a_change_sees_both_versions(open_browser):
     first, second = open_browser(EDITOR), open_browser(OTHER_EDITOR)
     for page in (first, second):
         open_listing(page, CONFLICT_LISTING)
+        page.get_by_role("link", name="Edit all on one page").click()
     first.get_by_label("Service name").fill("Witness Care Unit (Sussex)")
     click_and_expect_banner(first, "Save as draft", "Draft saved.")
 
@@ -161,6 +184,7 @@ def test_a_second_editor_saving_over_a_change_sees_both_versions(open_browser):
 def test_the_listing_editor_works_without_javascript(open_browser):
     page = open_browser(EDITOR, java_script_enabled=False)
     open_listing(page, NO_JAVASCRIPT_LISTING)
+    open_section(page, "Contact details")
     numbers = page.locator("#phones").get_by_label("Number")
     entries = numbers.count()
     page.get_by_role("button", name="Add another phone number").click()
@@ -168,14 +192,17 @@ def test_the_listing_editor_works_without_javascript(open_browser):
 
     numbers.last.fill("01632 960888")
     page.locator("#phones").get_by_label("What it is for").last.fill("Out of hours")
-    click_and_expect_banner(page, "Save as draft", "Draft saved.")
+    click_and_expect_banner(page, "Save", "Draft saved.")
+    open_section(page, "Contact details")
     expect(page.locator("#phones").get_by_label("Number")).to_have_count(entries + 1)  # saved ones plus a blank
     assert "01632 960888" in [field.input_value() for field in page.locator("#phones").get_by_label("Number").all()]
 
 
 def make_a_validation_error(page) -> None:
+    """In a listing's contact details section."""
+    open_section(page, "Contact details")
     page.locator("#phones").get_by_label("Number").first.fill("12345")
-    page.get_by_role("button", name="Save as draft").click()
+    page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a phone number that exists")
 
 
@@ -202,8 +229,9 @@ def test_staff_pages_have_no_accessibility_violations(open_browser, staff_pages,
     # organisation and a term each changed once.
     open_listing(admin, ACCESSIBILITY_LISTING)
     mark_as_verified(admin)
+    open_section(admin, "About the service")
     admin.get_by_label("Service name").fill("Victim Support in Sussex")
-    click_and_expect_banner(admin, "Save as draft", "Draft saved.")
+    click_and_expect_banner(admin, "Save", "Draft saved.")
     for kind, message in (("organisation", "Organisation saved."), ("term", "Term saved.")):
         admin.goto(f"/staff/{kind}s/{records[kind]}")
         admin.get_by_label("Description").fill("Checked with them this week.")
@@ -217,13 +245,32 @@ def test_staff_pages_have_no_accessibility_violations(open_browser, staff_pages,
     assert failures == {}, json.dumps(failures, indent=1)
 
 
-def test_the_listing_editor_has_no_accessibility_violations_on_a_phone(open_browser):
+def test_the_listing_editor_has_no_accessibility_violations_on_a_phone(open_browser, records):
     page = open_browser(EDITOR, bypass_csp=True, viewport={"width": 375, "height": 800})
+    failures = {}
+    for path in listing_pages(records["service"]):
+        page.goto(path)
+        failures[path] = accessibility_violations(page)
     open_listing(page, ACCESSIBILITY_LISTING)
-    failures = {"listing editor": accessibility_violations(page)}
     make_a_validation_error(page)
-    failures["listing editor with an error"] = accessibility_violations(page)
-    assert failures == {"listing editor": [], "listing editor with an error": []}, json.dumps(failures, indent=1)
+    failures["a section with an error"] = accessibility_violations(page)
+    assert {path: found for path, found in failures.items() if found} == {}, json.dumps(failures, indent=1)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_signed_in_staff_keep_their_navigation_on_public_pages_and_can_sign_out_there(open_browser, width):
+    page = open_browser(EDITOR, bypass_csp=True, viewport={"width": width, "height": 800})
+    page.goto("/pl/search?q=pomoc")
+    staff = page.get_by_role("navigation", name="Staff")
+    expect(staff.get_by_text("Signed in as Edie Editor")).to_be_visible()
+    assert accessibility_violations(page) == [], f"at {width} px"
+    staff.get_by_role("link", name="Listings").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Listings")
+    page.goto("/")
+    page.get_by_role("navigation", name="Staff").get_by_role("button", name="Sign out").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("You have signed out.")
+    page.goto("/")
+    expect(page.get_by_role("navigation", name="Staff")).to_have_count(0)
 
 
 def test_no_staff_page_scrolls_sideways_on_a_phone(open_browser, staff_pages):

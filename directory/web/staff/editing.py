@@ -1,12 +1,14 @@
-"""Editing services: the list, the editor, drafts and publishing, verification, history and restore."""
+"""Editing services: the list, the listing's summary and its sections, the long form, drafts and publishing,
+verification, history and restore."""
 
 import uuid
+from functools import partial
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from directory.clock import uk_today
 from directory.conditions import CONDITIONS
-from directory.history import change_by_id, history_of
+from directory.history import change_by_id, field_changes, history_of
 from directory.listings import editing as listings
 from directory.listings import verification
 from directory.listings.queries import (
@@ -31,6 +33,14 @@ from directory.web.staff.listing_forms import (
     make_service_form,
     snapshot_from_form,
 )
+from directory.web.staff.listing_sections import (
+    SECTIONS,
+    SECTIONS_BY_SLUG,
+    checked_sections,
+    section_form_class,
+    section_state,
+)
+from directory.web.staff.listing_wording import answer_rows, vocabulary
 from directory.web.staff.review_forms import VerifyForm, conditions_in_words
 
 
@@ -41,12 +51,17 @@ def _service_or_404(service_id: uuid.UUID) -> Service:
     return service
 
 
-def _form(formdata=None, data=None):
+def _form_maker():
+    """make_service_form with today's organisations and terms, read once however many forms a page needs."""
     db = get_session()
     organisations = organisation_choices(db)
     terms = {"need": terms_in(db, NEEDS_TAXONOMY), "audience": terms_in(db, AUDIENCE_TAXONOMY),
              "delivery": terms_in(db, DELIVERY_TAXONOMY)}
-    return make_service_form(organisations, terms, formdata=formdata, data=data)
+    return partial(make_service_form, organisations, terms)
+
+
+def _form(formdata=None, data=None):
+    return _form_maker()(formdata=formdata, data=data)
 
 
 def _locate(postcode: str):
@@ -62,6 +77,21 @@ def _commit_and_reindex() -> None:
 
 def _empty_snapshot() -> dict:
     return {"service": {}, "terms": {}, **{part: [] for part in REPEATING}}
+
+
+def _save(service: Service, form, previous: dict, publish: bool) -> dict | None:
+    """Save what a form (the long one or a section's) says over `previous`; a conflict if someone saved first."""
+    snapshot = listings.place_locations(snapshot_from_form(form, previous, uk_today()), _locate)
+    try:
+        listings.save_service(get_session(), service, snapshot, listings.Edit(acting_user(), int(form.version.data)),
+                              publish=publish)
+    except listings.EditConflict as clash:
+        service = _service_or_404(service.id)
+        # Saving again now is a deliberate choice to replace their version with yours.
+        form.version.data = str(service.version)
+        return {"latest": clash.latest, "theirs": listings.working_snapshot(service), "yours": snapshot}
+    _commit_and_reindex()
+    return None
 
 
 @staff.route("/staff/services")
@@ -88,40 +118,74 @@ def new_service():
         flash("Listing published." if form.publish.data else "Listing saved as a draft: it is not public yet.",
               "success")
         return redirect(url_for("staff.edit_service", service_id=service.id))
-    return render_template("staff/services/edit.html", form=form, service=None, conflict=None)
+    return render_template("staff/services/edit.html", form=form, service=None, conflict=None, sections=SECTIONS)
 
 
-@staff.route("/staff/services/<uuid:service_id>", methods=["GET", "POST"])
+@staff.get("/staff/services/<uuid:service_id>")
 @requires(Role.EDITOR)
 def edit_service(service_id: uuid.UUID):
+    """The listing's summary: each section, how it stands and what it says, with publishing and verifying."""
+    service = _service_or_404(service_id)
+    snapshot = listings.working_snapshot(service)
+    today, months = uk_today(), current_app.config["REVIEW_PERIOD_MONTHS"]
+    sections = []
+    for section, form in checked_sections(_form_maker(), form_data(snapshot, service.version)).items():
+        state = section_state(section, form, snapshot["service"], today, months)
+        sections.append((state, answer_rows(form, state)))
+    return render_template("staff/services/summary.html", service=service, sections=sections,
+                           version_form=VersionForm(version=service.version),
+                           draft_outdated=listings.draft_is_outdated(service))
+
+
+@staff.route(f"/staff/services/<uuid:service_id>/sections/<any({', '.join(map(repr, SECTIONS_BY_SLUG))}):slug>",
+             methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def edit_service_section(service_id: uuid.UUID, slug: str):
+    service, section = _service_or_404(service_id), SECTIONS_BY_SLUG[slug]
+    previous, make, conflict = listings.working_snapshot(service), _form_maker(), None
+    if request.method == "GET":  # checked as saved: errors the summary reported show at once
+        form = checked_sections(make, form_data(previous, service.version), [section])[section]
+    else:
+        form = make(formdata=request.form, form_class=section_form_class(section))
+    part = added_part(form) if request.method == "POST" else None
+    if part:
+        add_entry(form, part)
+    elif request.method == "POST" and form.validate_on_submit():
+        if not field_changes(previous, snapshot_from_form(form, previous, uk_today())):
+            flash("Nothing was changed.", "info")
+            return redirect(url_for("staff.edit_service", service_id=service.id))
+        conflict = _save(service, form, previous, publish=False)
+        if conflict is None:
+            flash("Draft saved. The public listing has not changed: publish when ready." if service.published
+                  else "Changes saved. The listing is not public: publish it when ready.", "success")
+            return redirect(url_for("staff.edit_service", service_id=service.id))
+    return render_template("staff/services/section.html", form=form, service=service, section=section,
+                           conflict=conflict, words=conflict and vocabulary(make())), 409 if conflict else 200
+
+
+@staff.route("/staff/services/<uuid:service_id>/all", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def edit_whole_service(service_id: uuid.UUID):
+    """Every section on one page, for those who prefer it."""
     service = _service_or_404(service_id)
     previous = listings.working_snapshot(service)
     if request.method == "GET":
         form = _form(data=form_data(previous, service.version))
         return render_template("staff/services/edit.html", form=form, service=service, conflict=None,
-                               version_form=VersionForm(version=service.version),
+                               sections=SECTIONS, version_form=VersionForm(version=service.version),
                                draft_outdated=listings.draft_is_outdated(service))
-    form = _form(request.form)
-    conflict = None
+    form, conflict = _form(request.form), None
     part = added_part(form)
     if part:
         add_entry(form, part)
     elif form.validate_on_submit():
-        snapshot = listings.place_locations(snapshot_from_form(form, previous, uk_today()), _locate)
-        try:
-            listings.save_service(get_session(), service, snapshot,
-                                  listings.Edit(acting_user(), int(form.version.data)), publish=form.publish.data)
-        except listings.EditConflict as clash:
-            service = _service_or_404(service_id)
-            conflict = {"latest": clash.latest, "theirs": listings.working_snapshot(service), "yours": snapshot}
-            # Saving again now is a deliberate choice to replace their version with yours.
-            form.version.data = str(service.version)
-        else:
-            _commit_and_reindex()
+        conflict = _save(service, form, previous, publish=form.publish.data)
+        if conflict is None:
             flash("Changes published." if form.publish.data or not service.published
                   else "Draft saved. The public listing has not changed: publish when ready.", "success")
-            return redirect(url_for("staff.edit_service", service_id=service.id))
+            return redirect(url_for("staff.edit_whole_service", service_id=service.id))
     return render_template("staff/services/edit.html", form=form, service=service, conflict=conflict,
+                           sections=SECTIONS, words=vocabulary(form),
                            version_form=VersionForm(version=service.version)), 409 if conflict else 200
 
 
@@ -187,7 +251,7 @@ def verify_service(service_id: uuid.UUID):
 def service_history(service_id: uuid.UUID):
     service = _service_or_404(service_id)
     return render_template("staff/services/history.html", service=service,
-                           changes=history_of(get_session(), "service", service.id),
+                           changes=history_of(get_session(), "service", service.id), words=vocabulary(_form()),
                            version_form=VersionForm(version=service.version))
 
 

@@ -1,13 +1,16 @@
 """The listing editor's forms, and the conversions between a form and a listing snapshot.
 
-A service is edited on one page: its details, every access condition with its checked-on
-date, contact routes, opening hours, places, areas, languages, needs and the professional-only
-details. Repeating parts (phones, opening hours…) show the saved entries plus a blank one;
-"Add another" buttons add more without JavaScript.
+ServiceForm holds every field of a listing: its details, every access condition with its
+checked-on date, contact routes, opening hours, places, areas, languages, needs and the
+professional-only details. The editor's sections (listing_sections.py) are this form with some
+fields left out, and the conversions work on whichever fields a form has. Repeating parts
+(phones, opening hours…) show the saved entries plus a blank one; "Add another" buttons add
+more without JavaScript.
 """
 
 from collections.abc import Iterable
 from datetime import date
+from typing import ClassVar
 
 from flask import current_app
 from flask_wtf import FlaskForm
@@ -52,7 +55,7 @@ DAYS = [SelectChoice(code, name) for code, name in zip(WEEK, DAY_NAMES, strict=T
 _RELOAD = "Reload the page and try again"
 _VERSION = [InputRequired(message=_RELOAD), Regexp(r"^\d{1,9}$", message=_RELOAD)]
 _RECORD_ID = [Optional(), UUID(message=_RELOAD)]
-_ADDRESS_FIELDS = ("address_1", "address_2", "city", "state_province", "postal_code")
+ADDRESS_FIELDS = ("address_1", "address_2", "city", "state_province", "postal_code")
 
 
 def _rule(check):
@@ -86,6 +89,7 @@ def _checked_on() -> DateField:
 class _Entry(Form):
     """One of a repeating part; ticking "remove" drops it when the listing is saved."""
 
+    noun: ClassVar[str]  # what one is called: "Add another phone number"; "Phone number 01632 960001: Number"
     id = HiddenField(validators=_RECORD_ID)
     remove = BooleanField("Remove this", widget=GovCheckboxInput())
 
@@ -94,17 +98,20 @@ class _Entry(Form):
 
 
 class PhoneEntry(_Entry):
+    noun = "phone number"
     number = StringField("Number", widget=GovTextInput(), validators=[Optional(), _uk_phone])
     description = StringField("What it is for", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
 
 
 class ContactEntry(_Entry):
+    noun = "contact"
     name = StringField("Name or team", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
     title = StringField("Job title", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
     email = StringField("Email address", widget=GovTextInput(), validators=_EMAIL)
 
 
 class ScheduleEntry(_Entry):
+    noun = "set of hours"
     byday = SelectMultipleField("Days", choices=DAYS, widget=GovCheckboxesInput(), validate_choice=True)
     opens_at = StringField("Opens at", widget=GovTextInput(), validators=[Optional(), _TIME])
     closes_at = StringField("Closes at", widget=GovTextInput(), validators=[Optional(), _TIME])
@@ -121,10 +128,12 @@ class ScheduleEntry(_Entry):
 
 
 class AreaEntry(_Entry):
+    noun = "area"
     name = StringField("Area", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
 
 
 class LanguageEntry(_Entry):
+    noun = "language"
     name = StringField("Language", widget=GovTextInput(), validators=[Optional(), _at_most(100)])
     # ISO 639-3 where 639-1 has no code for the language people speak: Sorani (ckb), Kurmanji (kmr), Dari (prs).
     code = StringField("Code (ISO 639-1, or ISO 639-3 like ckb for Sorani)", widget=GovTextInput(),
@@ -133,6 +142,7 @@ class LanguageEntry(_Entry):
 
 
 class LocationEntry(_Entry):
+    noun = "place"
     link_id = HiddenField(validators=_RECORD_ID)
     name = StringField("Place name", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
     address_1 = StringField("Address line 1", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
@@ -144,7 +154,7 @@ class LocationEntry(_Entry):
     accessibility = StringField("Accessibility", widget=GovTextInput(), validators=[Optional(), _at_most(255)])
 
     def has_address(self) -> bool:
-        return any(self[name].data for name in _ADDRESS_FIELDS)
+        return any(self[name].data for name in ADDRESS_FIELDS)
 
     def validate_address_1(self, field) -> None:
         if self.has_address() and not self.remove.data:
@@ -174,7 +184,7 @@ class ServiceForm(FlaskForm):
                       validators=_WEB_ADDRESS)
     email = StringField("Email address", widget=GovTextInput(), validators=_EMAIL)
     application_process = TextAreaField("How to get help", widget=GovTextArea(), validators=[Optional()])
-    eligibility_description = TextAreaField("Who it is for", widget=GovTextArea(), validators=[Optional()])
+    eligibility_description = TextAreaField("Who it is for, in words", widget=GovTextArea(), validators=[Optional()])
     minimum_age = IntegerField("Youngest age", widget=GovTextInput(), validators=_AGE)
     maximum_age = IntegerField("Oldest age", widget=GovTextInput(), validators=_AGE)
     fees_description = StringField("Fees", widget=GovTextInput(), validators=[Optional()])
@@ -186,7 +196,7 @@ class ServiceForm(FlaskForm):
                                         "organisation's name.", validators=[Optional(), _at_most(80)])
 
     needs = SelectMultipleField("Needs it helps with", widget=GovCheckboxesInput(), validate_choice=True)
-    audience = SelectMultipleField("Who it is for", widget=GovCheckboxesInput(), validate_choice=True)
+    audience = SelectMultipleField("Groups it is for", widget=GovCheckboxesInput(), validate_choice=True)
     delivery = SelectMultipleField("How it is delivered", widget=GovCheckboxesInput(), validate_choice=True)
 
     confidential_location = BooleanField("The address is confidential (a refuge or safe house)",
@@ -200,12 +210,12 @@ class ServiceForm(FlaskForm):
                                validators=[Optional(), _rule(rules.secure_email_problem)])
     referral_criteria = TextAreaField("Referral criteria", widget=GovTextArea(), validators=[Optional()])
 
-    phones = FieldList(FormField(PhoneEntry), min_entries=1)
-    contacts = FieldList(FormField(ContactEntry), min_entries=1)
-    schedules = FieldList(FormField(ScheduleEntry), min_entries=1)
-    service_areas = FieldList(FormField(AreaEntry), min_entries=1)
-    languages = FieldList(FormField(LanguageEntry), min_entries=1)
-    locations = FieldList(FormField(LocationEntry), min_entries=1)
+    phones = FieldList(FormField(PhoneEntry), "Phone numbers", min_entries=1)
+    contacts = FieldList(FormField(ContactEntry), "Contacts", min_entries=1)
+    schedules = FieldList(FormField(ScheduleEntry), "Opening hours", min_entries=1)
+    service_areas = FieldList(FormField(AreaEntry), "Areas covered", min_entries=1)
+    languages = FieldList(FormField(LanguageEntry), "Languages spoken", min_entries=1)
+    locations = FieldList(FormField(LocationEntry), "Places", min_entries=1)
 
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     publish = SubmitField("Publish", widget=GovSubmitInput())
@@ -234,18 +244,25 @@ for _part in REPEATING:
 
 
 def make_service_form(organisations: list[tuple[str, str]], terms: dict[str, list], formdata=None,
-                      data: dict | None = None) -> ServiceForm:
-    form = ServiceForm(formdata=formdata, data=data)
-    form.organization_id.choices = [SelectChoice("", "Choose an organisation"),
-                                    *(SelectChoice(value, label) for value, label in organisations)]
-    for link_type, field in (("need", form.needs), ("audience", form.audience), ("delivery", form.delivery)):
-        field.choices = [SelectChoice(choice.code, choice.name) for choice in terms[link_type]]
+                      data: dict | None = None, form_class: type[ServiceForm] = ServiceForm, **options) -> ServiceForm:
+    """The long form, or a section's (`form_class`), with today's organisations and terms to choose from."""
+    form = form_class(formdata=formdata, data=data, **options)
+    if "organization_id" in form:
+        form.organization_id.choices = [SelectChoice("", "Choose an organisation"),
+                                        *(SelectChoice(value, label) for value, label in organisations)]
+    for link_type, name in TERM_FIELDS.items():
+        if name in form:
+            form[name].choices = [SelectChoice(choice.code, choice.name) for choice in terms[link_type]]
     return form
 
 
 def added_part(form: ServiceForm) -> str | None:
     """The repeating part whose "Add another" button was pressed, if any."""
-    return next((part for part in REPEATING if getattr(form, f"add_{part}").data), None)
+    return next((part for part in REPEATING if part in form and form[f"add_{part}"].data), None)
+
+
+def entry_noun(part: FieldList) -> str:
+    return part.unbound_field.args[0].noun
 
 
 def add_entry(form: ServiceForm, part: str) -> None:
@@ -262,6 +279,8 @@ _SCALARS = ("organization_id", "name", "alternate_name", "description", "status"
 # Each checked-on date, and the answer it dates.
 _CHECKED = {c.checked_on: c.name for c in CONDITIONS}
 _DATES = tuple(_CHECKED)
+# Each kind of taxonomy term a listing links to, and the field that chooses them.
+TERM_FIELDS = {"need": "needs", "audience": "audience", "delivery": "delivery"}
 _ENTRY_FIELDS = {
     "phones": ("number", "description"),
     "contacts": ("name", "title", "email"),
@@ -278,7 +297,7 @@ def form_data(snapshot: dict, version: int) -> dict:
     for name in _DATES:
         data[name] = date.fromisoformat(service[name]) if service.get(name) else None
     data["version"] = str(version)
-    for link_type, field in (("need", "needs"), ("audience", "audience"), ("delivery", "delivery")):
+    for link_type, field in TERM_FIELDS.items():
         data[field] = snapshot["terms"].get(link_type, [])
     for part, fields in _ENTRY_FIELDS.items():
         data[part] = [{"id": entry.get("id"), **{f: entry.get(f) for f in fields}} for entry in snapshot[part]]
@@ -288,7 +307,7 @@ def form_data(snapshot: dict, version: int) -> dict:
         {
             "id": entry.get("id"), "link_id": entry.get("link_id"), "name": entry.get("name"),
             "transportation": entry.get("transportation"),
-            **{f: (entry["addresses"][0].get(f) if entry.get("addresses") else None) for f in _ADDRESS_FIELDS},
+            **{f: (entry["addresses"][0].get(f) if entry.get("addresses") else None) for f in ADDRESS_FIELDS},
             "accessibility": entry["accessibility"][0].get("description") if entry.get("accessibility") else None,
         }
         for entry in snapshot["locations"]
@@ -330,7 +349,7 @@ def _location(previous: list[dict], entry_form) -> dict:
         # A new postcode means the old coordinates are wrong: the place is found again from it.
         "latitude": None if moved else old.get("latitude"),
         "longitude": None if moved else old.get("longitude"),
-        "addresses": [{**old_address, **{f: entry_form[f].data or None for f in _ADDRESS_FIELDS},
+        "addresses": [{**old_address, **{f: entry_form[f].data or None for f in ADDRESS_FIELDS},
                        "postal_code": postcode}] if entry_form.has_address() else [],
         "accessibility": [{**old_access, "description": entry_form.accessibility.data}]
         if entry_form.accessibility.data else [],
@@ -339,19 +358,20 @@ def _location(previous: list[dict], entry_form) -> dict:
 
 
 def snapshot_from_form(form: ServiceForm, previous: dict, today: date) -> dict:
-    """The listing the form describes, built over the previous snapshot.
+    """The listing the form describes, built over the previous snapshot: a section's form changes only its fields.
 
     A condition whose answer changed while its checked-on date did not is dated today: the
     editor has just checked it. "Not known" carries no date.
     """
     old = previous["service"]
-    service = {**old, **{name: form[name].data for name in _SCALARS}}
+    service = {**old, **{name: form[name].data for name in _SCALARS if name in form}}
     for name in ("name", "alternate_name", "description", "alert", "url", "email", "application_process",
                  "eligibility_description", "fees_description", "interpretation_services", "accessibility",
                  "card_name", "referral_line", "secure_email", "referral_criteria",
                  *(c.note for c in CONDITIONS if c.note)):
-        service[name] = (service[name] or "").strip() or None
-    for name in _DATES:
+        if name in form:
+            service[name] = (service[name] or "").strip() or None
+    for name in (name for name in _DATES if name in form):
         value = form[name].data
         answer = _CHECKED[name]
         changed = service[answer] != old.get(answer)
@@ -361,13 +381,16 @@ def snapshot_from_form(form: ServiceForm, previous: dict, today: date) -> dict:
             value = None
         service[name] = value.isoformat() if value else None
     snapshot = {
+        **previous,
         "service": service,
-        "terms": {"need": sorted(form.needs.data or []), "audience": sorted(form.audience.data or []),
-                  "delivery": sorted(form.delivery.data or [])},
+        "terms": {**previous["terms"], **{link_type: sorted(form[name].data or [])
+                                          for link_type, name in TERM_FIELDS.items() if name in form}},
         **{part: [_merge(previous.get(part, []), entry, fields) for entry in _kept_entries(form[part])]
-           for part, fields in _ENTRY_FIELDS.items()},
-        "locations": [_location(previous.get("locations", []), entry) for entry in _kept_entries(form.locations)],
+           for part, fields in _ENTRY_FIELDS.items() if part in form},
     }
+    if "locations" in form:
+        snapshot["locations"] = [_location(previous.get("locations", []), entry)
+                                 for entry in _kept_entries(form.locations)]
     return snapshot
 
 

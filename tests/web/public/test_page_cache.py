@@ -14,7 +14,7 @@ from directory.evidence.tallies import UnmetNeedTally
 from directory.indexing import log_changes
 from directory.models import Role, Service
 from tests.conftest import _app
-from tests.factories import make_service, make_user, sign_in
+from tests.factories import make_service, make_user, page_form, sign_in
 
 TEN_AM = datetime(2026, 11, 30, 10, 0, 10, tzinfo=timezone.utc)
 
@@ -63,10 +63,8 @@ def test_a_search_shows_an_edit_made_through_the_app_at_once(app, client, sessio
     sign_in(editor, make_user(session, Role.EDITOR))
     assert "Harbour advice line" in client.get("/search?q=domestic+abuse").get_data(as_text=True)
 
-    form = editor.get(f"/staff/services/{listing.id}")
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.get_data(as_text=True)).group(1)
-    response = editor.post(f"/staff/services/{listing.id}/unpublish",
-                           data={"csrf_token": token, "version": session.get(Service, listing.id).version})
+    confirmation = editor.get(f"/staff/services/{listing.id}/unpublish")
+    response = editor.post(f"/staff/services/{listing.id}/unpublish", data=page_form(confirmation.get_data(as_text=True)))
     assert response.status_code == 302
 
     assert "Harbour advice line" not in client.get("/search?q=domestic+abuse").get_data(as_text=True)

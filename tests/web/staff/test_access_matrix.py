@@ -23,6 +23,8 @@ POLICY = {
     "staff.services": Role.EDITOR,
     "staff.new_service": Role.EDITOR,
     "staff.edit_service": Role.EDITOR,
+    "staff.edit_service_section": Role.EDITOR,
+    "staff.edit_whole_service": Role.EDITOR,
     "staff.service_action": Role.EDITOR,
     "staff.confirm_unpublish": Role.EDITOR,
     "staff.verify_service": Role.EDITOR,

@@ -11,18 +11,31 @@ from tests.factories import PASSWORD, csrf_token, make_user, sign_in
 
 
 def test_the_first_admin_is_created_from_the_command_line_with_the_password_on_stdin(app, runner, session):
-    result = runner.invoke(args=["users", "create", "Chief@Example.org", "--role", "admin"],
+    result = runner.invoke(args=["users", "create", "Chief@Example.org", "--role", "admin", "--name", " Cath Chief "],
                            input="a long admin password\n")
     assert result.exit_code == 0, result.output
     user = session.exec(select(User)).one()
-    assert (user.email, user.role) == ("chief@example.org", Role.ADMIN)
+    assert (user.email, user.name, user.role) == ("chief@example.org", "Cath Chief", Role.ADMIN)
     assert user.password_hash.startswith("$argon2id$")
     assert "a long admin password" not in user.password_hash
     assert accounts.authenticate(session, "chief@example.org", "a long admin password") is not None
 
 
+def test_the_command_line_asks_for_a_name_and_never_takes_the_email_or_the_password_for_it(app, runner, session):
+    piped = runner.invoke(args=["users", "create", "chief@example.org", "--role", "admin"],
+                          input="a long admin password\n")
+    assert piped.exit_code != 0
+    assert "Give the person's name with --name" in piped.output
+    blank = runner.invoke(args=["users", "create", "chief@example.org", "--role", "admin", "--name", "  "],
+                          input="a long admin password\n")
+    assert blank.exit_code != 0
+    assert "Enter the person's name" in blank.output
+    assert session.exec(select(User)).all() == []
+
+
 def test_the_command_line_refuses_a_short_password_and_creates_nothing(app, runner, session):
-    result = runner.invoke(args=["users", "create", "chief@example.org", "--role", "admin"], input="short\n")
+    result = runner.invoke(args=["users", "create", "chief@example.org", "--role", "admin", "--name", "Cath Chief"],
+                           input="short\n")
     assert result.exit_code != 0
     assert "12 characters" in result.output
     assert session.exec(select(User)).all() == []

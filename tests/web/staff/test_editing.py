@@ -11,7 +11,8 @@ from directory.listings import editing as listings
 from directory.models import Answer, ChangeRecord, Role, Service, ServiceAtLocation
 from search import SearchRequest
 from tests.conftest import _app
-from tests.factories import make_organization, make_service, make_user, page_form, sign_in
+from tests.factories import NEEDS_TAXONOMY, make_organization, make_service, make_user, page_form, sign_in, term
+from tests.pages import ChangeTables, TaskList
 
 
 def search_ids(app, text: str) -> list[str]:
@@ -39,7 +40,8 @@ def form_action(html: str) -> str:
 
 
 def edit_form(client, service_id) -> dict:
-    response = client.get(f"/staff/services/{service_id}")
+    """The long form ("Edit all on one page"), as it opens."""
+    response = client.get(f"/staff/services/{service_id}/all")
     assert response.status_code == 200
     return page_form(response.get_data(as_text=True))
 
@@ -56,7 +58,7 @@ def changed(form, **values):
 
 
 def save(client, service_id, form, button="publish", **values):
-    return client.post(f"/staff/services/{service_id}", data=changed(form, **values, **{button: "y"}))
+    return client.post(f"/staff/services/{service_id}/all", data=changed(form, **values, **{button: "y"}))
 
 
 def reloaded(session, service_id) -> Service:
@@ -65,7 +67,7 @@ def reloaded(session, service_id) -> Service:
 
 
 def test_every_sample_listing_survives_the_editor_unchanged(tmp_path):
-    """Opening and saving any bundled listing without touching it changes nothing."""
+    """Opening and saving any bundled listing without touching it changes nothing, and its summary finds no errors."""
     app = _app(tmp_path, load_sample=True)
     from sqlmodel import Session
     with Session(app.extensions["database"], expire_on_commit=False) as session:
@@ -73,6 +75,8 @@ def test_every_sample_listing_survives_the_editor_unchanged(tmp_path):
         sign_in(client, make_user(session, Role.EDITOR))
         for service_id in session.exec(select(Service.id)).all():
             before = listings.service_snapshot(listings.load_service(session, service_id))
+            sections = TaskList(client.get(f"/staff/services/{service_id}").get_data(as_text=True)).rows
+            assert [title for title, row in sections.items() if row["status"] == "Has errors"] == [], service_id
             response = save(client, service_id, edit_form(client, service_id))
             assert response.status_code == 302, response.get_data(as_text=True)[:2000]
             after = listings.service_snapshot(reloaded(session, service_id))
@@ -189,7 +193,7 @@ def test_short_and_national_numbers_are_accepted(editor_client, session, listing
 def test_add_another_adds_an_entry_without_saving(editor_client, session, listing):
     form = edit_form(editor_client, listing.id)
     blanks = sum(1 for key in form if key.startswith("phones-") and key.endswith("-number"))
-    response = editor_client.post(f"/staff/services/{listing.id}", data=changed(form, add_phones="y"))
+    response = editor_client.post(f"/staff/services/{listing.id}/all", data=changed(form, add_phones="y"))
     again = page_form(response.get_data(as_text=True))
     assert sum(1 for key in again if key.startswith("phones-") and key.endswith("-number")) == blanks + 1
     assert reloaded(session, listing.id).version == 1
@@ -248,8 +252,11 @@ def test_history_shows_each_change_field_by_field_and_restores_an_earlier_versio
          **{"phones-0-number": "0808 2000 247"})
     save(editor_client, listing.id, edit_form(editor_client, listing.id), name="Quayside line")
     page = editor_client.get(f"/staff/services/{listing.id}/history").get_data(as_text=True)
-    assert page.index("Quayside line") < page.index("Harbour line")
-    assert "Service: name" in page and "Phones 1: number" in page and "Edie Editor" in page
+    newest, first = ChangeTables(page).changes
+    assert newest == [("Service name", "Harbour line", "Quayside line")]
+    assert first == [("Service name", "Harbour advice line", "Harbour line"),
+                     ("Phone number 01632 960001: Number", "01632 960001", "0808 2000 247")]
+    assert "Edie Editor" in page
 
     changes = session.exec(select(ChangeRecord).where(ChangeRecord.entity_id == listing.id)
                            .order_by(ChangeRecord.id)).all()
@@ -360,3 +367,47 @@ def test_a_draft_older_than_an_import_is_not_published_over_it(app, editor_clien
     assert reloaded(session, listing.id).description == "Imported: now open on Saturdays."
     page = editor_client.get(f"/staff/services/{listing.id}").get_data(as_text=True)
     assert "The public listing has changed since this draft was saved" in page
+
+
+def history_changes(client, service_id) -> list[list[tuple[str, ...]]]:
+    return ChangeTables(client.get(f"/staff/services/{service_id}/history").get_data(as_text=True)).changes
+
+
+def test_history_names_organisations_terms_and_answers_as_the_editor_shows_them(editor_client, session, listing):
+    downs = make_organization(session, "Downs Trust")
+    term(session, NEEDS_TAXONOMY, "stalking", "Stalking")
+    session.commit()
+    response = save(editor_client, listing.id, edit_form(editor_client, listing.id), organization_id=str(downs.id),
+                    needs=["stalking"], immigration_status="open_to_all", status="temporarily closed")
+    assert response.status_code == 302
+    [change] = history_changes(editor_client, listing.id)
+    assert change == [
+        ("Organisation", "Sussex Support Trust", "Downs Trust"),
+        ("Status", "Active", "Temporarily closed"),
+        ("Helps people whatever their immigration status", "Not known", "Yes: open to everyone whatever their status"),
+        ("Helps people whatever their immigration status: checked on", "(empty)", date.today().strftime("%-d %B %Y")),
+        ("Needs it helps with", "Removed: Support after any crime", "Added: Stalking"),
+    ]
+
+
+def test_history_of_a_list_shows_only_the_entries_that_changed(editor_client, session, listing):
+    save(editor_client, listing.id, edit_form(editor_client, listing.id),
+         **{"phones-1-number": "0808 2000 247", "phones-1-description": "Freephone"})
+    save(editor_client, listing.id, edit_form(editor_client, listing.id),
+         **{"phones-0-remove": "y", "phones-1-description": "Free from mobiles too",
+            "schedules-0-byday": ["MO", "WE"], "schedules-0-opens_at": "09:00", "schedules-0-closes_at": "17:00"})
+    newest, first = history_changes(editor_client, listing.id)
+    assert first == [("Phone number", "", "Added: 0808 2000 247, Freephone")]
+    assert newest == [
+        ("Phone number 0808 2000 247: What it is for", "Freephone", "Free from mobiles too"),
+        ("Phone number", "Removed: 01632 960001", ""),
+        ("Set of hours", "", "Added: Monday, Wednesday, 09:00, 17:00"),
+    ]
+
+
+def test_history_of_a_place_names_the_place_and_the_field(editor_client, session, listing):
+    save(editor_client, listing.id, edit_form(editor_client, listing.id),
+         **{"locations-0-name": "Harbour House", "locations-0-postal_code": "BN9 0AA"})
+    [change] = history_changes(editor_client, listing.id)
+    assert ("Place Harbour advice line: Place name", "Harbour advice line", "Harbour House") in change
+    assert ("Place Harbour advice line: Postcode", "BN9 9AA", "BN9 0AA") in change

@@ -99,9 +99,9 @@ def test_an_answer_not_known_cannot_be_confirmed(editor_client, session, listing
 
 def test_verifying_a_listing_with_a_draft_keeps_the_draft_publishable_and_the_new_dates(app, editor_client, session,
                                                                                        listing):
-    form = page_form(editor_client.get(f"/staff/services/{listing.id}").get_data(as_text=True))
+    form = page_form(editor_client.get(f"/staff/services/{listing.id}/all").get_data(as_text=True))
     form["name"], form["interpreters"], form["save_draft"] = "Harbour advice", "yes", "y"
-    editor_client.post(f"/staff/services/{listing.id}", data=form)
+    editor_client.post(f"/staff/services/{listing.id}/all", data=form)
     assert reloaded(session, listing.id).draft is not None
 
     page = editor_client.get(f"/staff/services/{listing.id}/verify").get_data(as_text=True)
