@@ -9,7 +9,7 @@ from wtforms import BooleanField, DateField, FieldList
 from directory.conditions import CONDITIONS
 from directory.history import Vocabulary
 from directory.listings.wording import long_date
-from directory.web.staff.listing_forms import ADDRESS_FIELDS, TERM_FIELDS, ServiceForm, entry_noun
+from directory.web.staff.listing_forms import ADDRESS_FIELDS, TERM_FIELDS, ServiceForm, entry_noun, make_service_form
 from directory.web.staff.listing_sections import CONDITIONS_BY_NAME, SectionState
 
 _NOT_SHOWN = ("SubmitField", "CSRFTokenField", "HiddenField")
@@ -52,6 +52,19 @@ def vocabulary(form: ServiceForm) -> Vocabulary:
         if condition.note:
             labels[f"service.{condition.note}"] = f"{condition.question}: {condition.note_label.lower()}"
     return Vocabulary(labels, names)
+
+
+# What an import preview compares besides the editor's fields (directory/exchange/transfers.py): the
+# organisation and terms by name, as an organisation the file brings is not among the form's choices,
+# and what a file sets itself.
+_IMPORT_LABELS = {"service.organization": "Organisation", "service.published": "Published",
+                  "service.last_modified": "Last changed"}
+
+
+def import_vocabulary() -> Vocabulary:
+    """How an import preview reads the listings it changes: in their history's words, already named."""
+    words = vocabulary(make_service_form([], {link_type: [] for link_type in TERM_FIELDS}))
+    return Vocabulary({**words.labels, **_IMPORT_LABELS}, words.names)
 
 
 def _shown(field) -> str:

@@ -23,7 +23,7 @@ from directory.web.context import get_indexer, get_session
 from directory.web.security import record_security_event
 from directory.web.staff import staff
 from directory.web.staff.access import acting_user, requires
-from directory.web.staff.import_changes import listing_changes
+from directory.web.staff.listing_wording import import_vocabulary
 from directory.web.staff.transfer_forms import ApplyImportForm, ImportForm
 
 # What each HSDS table holds, in words an editor uses.
@@ -60,7 +60,7 @@ def _fictional_phones() -> bool:
 
 def _preview(**context) -> str:
     return render_template("staff/transfers/preview.html", table_labels=TABLE_LABELS,
-                           listing_changes=listing_changes, **context)
+                           words=import_vocabulary(), **context)
 
 
 @staff.route("/staff/import", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from directory.exchange import export, transfers
-from directory.models import Role, Service, ServiceStatus
+from directory.models import Phone, Role, Service, ServiceStatus
 from tests.conftest import _app
 from tests.factories import make_organization, make_service, make_user, sign_in
 from tests.pages import SummaryCards
@@ -84,7 +84,7 @@ def test_the_dry_run_shows_what_each_changed_field_of_a_service_says_now_and_wil
         "Organisation": ["Now: Sussex Support Trust", "After the import: Oak Tree Trust"],
         "Description": ["Now: Weekday support.", "After the import: Now open on Saturdays."],
         "Status": ["Now: Active", "After the import: Temporarily closed"],
-        "Phone number 1: What it is for": ["Now: (empty)", "After the import: Out of hours"],
+        "Phone number 01632 960001: What it is for": ["Now: (empty)", "After the import: Out of hours"],
     }
     assert record_counts(page) == {"Organisations": (1, 0), "Services’ own details": (0, 1),
                                    "Phone numbers": (0, 1)}
@@ -104,3 +104,20 @@ def test_the_dry_run_of_an_unchanged_export_says_it_changes_nothing(app, session
     assert "Apply import" not in page and record_counts(page) == {}
     assert not any(Path(app.config["IMPORT_UPLOAD_DIR"]).glob("*/*"))  # nothing kept to apply
     assert database_dump(app) == before
+
+
+def test_the_dry_run_names_a_phone_number_an_import_adds_without_a_before(app, session, editor, other_app):
+    with Session(other_app.extensions["database"], expire_on_commit=False) as source:
+        advice = make_service(source, "Harbour Advice")
+        source.commit()
+        first = export.package_zip(source, DESCRIPTOR, public_only=False)
+        source.add(Phone(service_id=advice.id, number="01632 960002", description="Text only"))
+        source.commit()
+        second = export.package_zip(source, DESCRIPTOR, public_only=False)
+    transfers.import_with_history(session, first, None, allow_fictional_phones=True)
+    session.commit()
+
+    page = upload(editor, second, "harbour.zip").get_data(as_text=True)
+
+    assert SummaryCards(page).cards["Harbour Advice"] == {
+        "Phone number": ["After the import: Added: 01632 960002, Text only"]}
