@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from directory.listings import editing as listings
 from directory.listings.review import ReviewFilters, review_due
-from directory.models import Answer, ChangeRecord, ImmigrationStatus, Role, ServiceArea
-from tests.factories import make_organization, make_service, make_user, page_form, sign_in
+from directory.models import Answer, ChangeRecord, ImmigrationStatus, ServiceArea
+from tests.factories import make_organization, make_service, page_form
 
 LONG_AGO = date(2024, 5, 6)
 TODAY = date(2026, 8, 31)
@@ -55,13 +55,6 @@ def test_the_due_listings_narrow_to_an_organisation_a_district_or_an_unconfirmed
     # Free: checked today for the harbour line; long ago for Hastings; not known for the refuge line.
     assert due_names(session, app, condition="free") == ["Hastings outreach", "Refuge helpline"]
     assert due_names(session, app, organisation=due["trust"].id, condition="free") == ["Hastings outreach"]
-
-
-@pytest.fixture
-def editor_client(app, session):
-    client = app.test_client()
-    sign_in(client, make_user(session, Role.EDITOR, name="Edie Editor"))
-    return client
 
 
 def test_the_dashboard_filters_come_from_the_address(editor_client, due):

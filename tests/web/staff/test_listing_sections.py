@@ -18,13 +18,6 @@ OVERDUE = months_before(date.today(), 7)  # checked longer ago than the review p
 
 
 @pytest.fixture
-def editor_client(app, session):
-    client = app.test_client()
-    sign_in(client, make_user(session, Role.EDITOR, name="Edie Editor"))
-    return client
-
-
-@pytest.fixture
 def listing(session, reindex):
     service = make_service(session, "Harbour advice line", address=("1 Quay Street", "Newhaven", "BN9 9AA"),
                            point=(50.79, 0.05), immigration_status=ImmigrationStatus.OPEN_TO_ALL,

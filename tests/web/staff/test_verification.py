@@ -8,17 +8,10 @@ from sqlmodel import select
 
 from directory.history import field_changes
 from directory.listings import editing as listings
-from directory.models import Answer, ChangeRecord, ImmigrationStatus, Role
-from tests.factories import make_service, make_user, page_form, sign_in
+from directory.models import Answer, ChangeRecord, ImmigrationStatus
+from tests.factories import make_service, page_form
 
 CHECKED_LAST_YEAR = date(2025, 3, 4)
-
-
-@pytest.fixture
-def editor_client(app, session):
-    client = app.test_client()
-    sign_in(client, make_user(session, Role.EDITOR, name="Edie Editor"))
-    return client
 
 
 @pytest.fixture
