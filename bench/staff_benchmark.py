@@ -3,11 +3,12 @@
 Everything goes through Flask's test client with real sign-ins (THROTTLING=False, so the
 sign-in limit does not get in the way), a real SQLite file and a real search index, on the
 bundled Sussex sample directory and on synthetic directories built by
-location_api_benchmark.py. A save is what an editor does: open the editor (GET), then press
-"Publish changes" (POST), which commits and refreshes the listing's search entry before it
-answers. Import and export are timed once each, in seconds: the directory's own package
-(export.package_zip, everything, taken before any edit) is uploaded to an empty app (the dry
-run) and applied, and both zip downloads are taken from the directory.
+location_api_benchmark.py. A listing opens on its summary (timed alone); a save is what an editor
+does with the long form: open it (GET), then press "Publish changes" (POST), which commits and
+refreshes the listing's search entry before it answers. Import and export are timed once each,
+in seconds: the directory's own package (export.package_zip, everything, taken before any edit)
+is uploaded to an empty app (the dry run) and applied, and both zip downloads are taken from the
+directory.
 
 Usage, from the repo root:
     .venv/bin/python bench/staff_benchmark.py [--sizes sample,10000] [--count 50]
@@ -154,8 +155,13 @@ def listings_to_edit(app, count: int) -> list[str]:
 # -- the editor ------------------------------------------------------------------------------
 
 
-def open_editor(client, service_id: str) -> str:
+def open_summary(client, service_id: str) -> str:
     return open_page(client, f"/staff/services/{service_id}")
+
+
+def open_editor(client, service_id: str) -> str:
+    """The long form ("Edit all on one page"): every section at once, the heaviest page to draw."""
+    return open_page(client, f"/staff/services/{service_id}/all")
 
 
 def save(client, service_id: str, rename: bool) -> str:
@@ -165,7 +171,7 @@ def save(client, service_id: str, rename: bool) -> str:
         name = form["name"]
         form["name"] = name.removesuffix(RENAMED_SUFFIX) if name.endswith(RENAMED_SUFFIX) else name + RENAMED_SUFFIX
     form["publish"] = "y"
-    response = client.post(f"/staff/services/{service_id}", data=form)
+    response = client.post(f"/staff/services/{service_id}/all", data=form)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return form["name"]
 
@@ -177,7 +183,9 @@ def editor(app, count: int, results: Results) -> None:
     def pick(number: int) -> str:
         return ids[number % len(ids)]
 
-    results.latencies["open the editor (GET)"] = time_each(client, lambda n: open_editor(client, pick(n)), count)
+    results.latencies["open the listing's summary (GET)"] = time_each(client, lambda n: open_summary(client, pick(n)),
+                                                                      count)
+    results.latencies["open the long form (GET)"] = time_each(client, lambda n: open_editor(client, pick(n)), count)
     results.latencies["save, no change (GET + POST)"] = time_each(client, lambda n: save(client, pick(n), False),
                                                                   count)
     last = {}
