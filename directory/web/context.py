@@ -17,6 +17,13 @@ def get_indexer() -> Indexer:
     return current_app.extensions["indexer"]
 
 
+def commit_and_reindex() -> None:
+    """Commit the request's changes, then bring this host's index up to them: the next page finds them."""
+    session = get_session()
+    session.commit()
+    get_indexer().catch_up(session)
+
+
 def close_session(_error=None) -> None:
     session = g.pop("db_session", None)
     if session is not None:

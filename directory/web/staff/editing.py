@@ -21,7 +21,7 @@ from directory.listings.queries import (
     terms_in,
 )
 from directory.models import Role, Service
-from directory.web.context import get_indexer, get_session
+from directory.web.context import commit_and_reindex, get_indexer, get_session
 from directory.web.staff import staff
 from directory.web.staff.access import acting_user, requires
 from directory.web.staff.listing_forms import (
@@ -69,12 +69,6 @@ def _locate(postcode: str):
     return place.point if place else None
 
 
-def _commit_and_reindex() -> None:
-    db = get_session()
-    db.commit()
-    get_indexer().catch_up(db)
-
-
 def _empty_snapshot() -> dict:
     return {"service": {}, "terms": {}, **{part: [] for part in REPEATING}}
 
@@ -90,7 +84,7 @@ def _save(service: Service, form, previous: dict, publish: bool) -> dict | None:
         # Saving again now is a deliberate choice to replace their version with yours.
         form.version.data = str(service.version)
         return {"latest": clash.latest, "theirs": listings.working_snapshot(service), "yours": snapshot}
-    _commit_and_reindex()
+    commit_and_reindex()
     return None
 
 
@@ -114,7 +108,7 @@ def new_service():
     elif form.validate_on_submit():
         snapshot = listings.place_locations(snapshot_from_form(form, _empty_snapshot(), uk_today()), _locate)
         service = listings.create_service(get_session(), snapshot, acting_user(), publish=form.publish.data)
-        _commit_and_reindex()
+        commit_and_reindex()
         flash("Listing published." if form.publish.data else "Listing saved as a draft: it is not public yet.",
               "success")
         return redirect(url_for("staff.edit_service", service_id=service.id))
@@ -212,7 +206,7 @@ def service_action(service_id: uuid.UUID, action: str):
     except listings.NotPublishable as refusal:
         flash(f"Nothing was changed. {refusal}", "error")
     else:
-        _commit_and_reindex()
+        commit_and_reindex()
         flash(message, "success")
     return redirect(url_for("staff.edit_service", service_id=service_id))
 
@@ -240,7 +234,7 @@ def verify_service(service_id: uuid.UUID):
             flash(f"Nothing was changed: {clash.latest.user_name if clash.latest else 'someone'} changed this "
                   "listing after you opened it. Check it, then mark it as verified again.", "error")
         else:
-            _commit_and_reindex()
+            commit_and_reindex()
             flash(f"Marked as verified today, with {conditions_in_words(len(dated))} confirmed.", "success")
         return redirect(url_for("staff.edit_service", service_id=service_id))
     return render_template("staff/services/verify.html", service=service, checks=checks, form=form)
@@ -273,6 +267,6 @@ def restore_service(entity_id: uuid.UUID, change_id: int):
     except listings.EditConflict:
         flash("Nothing was restored: the listing changed after you opened its history. Try again.", "error")
         return redirect(url_for("staff.service_history", service_id=entity_id))
-    _commit_and_reindex()
+    commit_and_reindex()
     flash("The earlier version is restored and live again.", "success")
     return redirect(url_for("staff.edit_service", service_id=entity_id))

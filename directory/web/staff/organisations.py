@@ -8,7 +8,7 @@ from directory.history import history_of
 from directory.listings import editing as listings
 from directory.listings import queries
 from directory.models import Organization, Role, TaxonomyTerm
-from directory.web.context import get_indexer, get_session
+from directory.web.context import commit_and_reindex, get_session
 from directory.web.staff import staff
 from directory.web.staff.access import acting_user, requires
 from directory.web.staff.listing_forms import OrganisationForm, TermForm, form_values
@@ -29,8 +29,7 @@ def _save(record, form, fields, entity_type, is_new, saved_message):
         form.version.data = str(current.version)
         return {"latest": clash.latest, "theirs": listings.simple_snapshot(current),
                 "yours": {**listings.simple_snapshot(current), **values}}
-    db.commit()
-    get_indexer().catch_up(db)
+    commit_and_reindex()
     flash(saved_message, "success")
     return None
 

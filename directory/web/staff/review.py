@@ -15,7 +15,7 @@ from directory.listings.queries import organisation_choices
 from directory.listings.review import ReviewFilters, due_counts_by_organisation, months_before, review_due
 from directory.listings.verification import by_organisation, condition_checks, services_by_id, verify_unchanged
 from directory.models import Role
-from directory.web.context import get_indexer, get_session
+from directory.web.context import commit_and_reindex, get_indexer, get_session
 from directory.web.staff import staff
 from directory.web.staff.access import acting_user, requires
 from directory.web.staff.review_forms import MAX_SELECTED, MarkCheckedForm, chosen_listings, listing_versions
@@ -49,7 +49,7 @@ def review():
                            counts=due_counts_by_organisation(db, today, months), months=months,
                            checked_since=months_before(today, months), filters=filters,
                            organisations=organisation_choices(db), districts=gazetteer.districts(),
-                           conditions=CONDITIONS, max_selected=MAX_SELECTED)
+                           conditions=[(c.name, c.question) for c in CONDITIONS], max_selected=MAX_SELECTED)
 
 
 @staff.route("/staff/review/mark-checked", methods=["GET", "POST"])
@@ -64,8 +64,7 @@ def mark_checked():
         except EditConflict:
             flash("Nothing was marked: a listing changed as you confirmed. Choose the listings again.", "error")
         else:
-            db.commit()
-            get_indexer().catch_up(db)
+            commit_and_reindex()
             if result.verified:
                 flash(f"Marked {len(result.verified)} listing{'s' if len(result.verified) != 1 else ''} as checked "
                       "today, with their unchanged access conditions.", "success")

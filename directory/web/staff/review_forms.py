@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 
+from directory.listings.queries import parse_id
 from directory.listings.verification import ConditionCheck
 from directory.web.staff.listing_forms import VersionForm
 
@@ -38,11 +39,7 @@ def conditions_in_words(count: int) -> str:
 def chosen_listings(values: Iterable[str]) -> list[uuid.UUID]:
     """The listings ticked on the dashboard (unreadable values ignored), at most MAX_SELECTED + 1 of them."""
     chosen = []
-    for value in values:
-        try:
-            identifier = uuid.UUID(value)
-        except ValueError:
-            continue
+    for identifier in filter(None, map(parse_id, values)):
         if identifier not in chosen:
             chosen.append(identifier)
         if len(chosen) > MAX_SELECTED:
